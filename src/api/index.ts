@@ -1,0 +1,5 @@
+/** Wire types (core subset, metrics APIs, discovery, meta/Status) and selector parsing/matching. */
+export * from './meta.js';
+export * from './core.js';
+export * from './metrics.js';
+export * from './discovery.js';
