@@ -3,3 +3,4 @@
  * export (`kubemetrics/quantity`, `kubemetrics/client`, ...) so users load only what they import.
  */
 export * from './errors.js';
+export * from './quantity/index.js';
