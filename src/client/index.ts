@@ -1,0 +1,57 @@
+/**
+ * kubemetrics/client: credentials (kubeconfig loading like kubectl), an HTTP transport with
+ * retries and timeouts, discovery of the served metrics APIs, `MetricsClient` for resource, custom
+ * and external metrics and paged core lists, typed API errors with hints, and helpers shaped like
+ * the Python client's metrics utilities.
+ */
+export { loadKubeConfig, kubeConfigSource, KubeConfig, SERVICE_ACCOUNT_DIR } from './credentials.js';
+export type { LoadKubeConfigOptions, KubeConfigSource, ResolvedContext } from './credentials.js';
+export { REQUEST_CHANNEL, Transport, parseRetryAfter } from './transport.js';
+export type {
+  CallOptions,
+  Connection,
+  GetRequest,
+  Query,
+  RequestAuth,
+  RequestEvent,
+  TextResponse,
+  TransportOptions,
+} from './transport.js';
+export {
+  KubernetesApiError,
+  apiErrorFromResponse,
+  hintForStatus,
+  isExpiredError,
+  isKubernetesApiError,
+  rbacRuleFor,
+  requestAttributes,
+} from './api-error.js';
+export type { ApiErrorContext, KubernetesApiErrorInit, RequestAttributes } from './api-error.js';
+export { Discovery, pickVersion } from './discovery.js';
+export type { MetricsGroup, MetricsGroupVersions } from './discovery.js';
+export { parseGoDuration } from './metrics-model.js';
+export type { ContainerMetricsResult, NodeMetricsResult, PodMetricsResult } from './metrics-model.js';
+export { collect } from './core-lists.js';
+export type { ListOptions, ListPage } from './core-lists.js';
+export type {
+  CustomMetricInfo,
+  CustomMetricTarget,
+  CustomMetricValue,
+  ExternalMetricInfo,
+  ExternalMetricResult,
+} from './custom-metrics.js';
+export { MetricsClient } from './metrics-client.js';
+export type {
+  CustomMetricRequest,
+  CustomMetricSelectorRequest,
+  ExternalMetricRequest,
+  MetricsClientOptions,
+  MetricsListOptions,
+  NamespaceError,
+  NamespaceMetricRequest,
+  NamespacesOptions,
+  PodListOptions,
+  PodMetricsListOptions,
+} from './metrics-client.js';
+export { getNodesMetrics, getPodsMetrics, getPodsMetricsInAllNamespaces } from './python-compat.js';
+export type { MetricsSource, PodsMetricsError } from './python-compat.js';

@@ -1,0 +1,197 @@
+/**
+ * The internal model of resource metrics (metrics.k8s.io): wire objects are decoded once, here,
+ * into results with parsed {@link Quantity} values, a `Date` timestamp and the window in seconds,
+ * keeping the wire object as `raw`. v1 and v1beta1 share one shape, so nothing version-specific
+ * leaks past this file.
+ */
+import type { ContainerMetrics, NodeMetrics, PodMetrics } from '../api/index.js';
+import { KubemetricsError } from '../errors.js';
+import { parseQuantity } from '../quantity/index.js';
+import type { Quantity } from '../quantity/index.js';
+
+/** Usage of one node, decoded. */
+export interface NodeMetricsResult {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** End of the sample window. */
+  readonly timestamp: Date;
+  /** Length of the sample window in seconds (e.g. 20.033). */
+  readonly windowSeconds: number;
+  /** Resource name → usage, e.g. `cpu`, `memory`. */
+  readonly usage: Readonly<Record<string, Quantity>>;
+  /** The object as the server sent it (strings untouched). */
+  readonly raw: NodeMetrics;
+}
+
+/** Usage of one container, decoded. */
+export interface ContainerMetricsResult {
+  readonly name: string;
+  readonly usage: Readonly<Record<string, Quantity>>;
+  readonly raw: ContainerMetrics;
+}
+
+/** Usage of one pod, decoded. */
+export interface PodMetricsResult {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestamp: Date;
+  readonly windowSeconds: number;
+  readonly containers: readonly ContainerMetricsResult[];
+  /** Sum over the containers, per resource. */
+  readonly usage: Readonly<Record<string, Quantity>>;
+  readonly raw: PodMetrics;
+}
+
+/** Throws the DECODE error for a field of a named object. */
+export function decodeError(what: string, field: string, problem: string, cause?: unknown): KubemetricsError {
+  return new KubemetricsError('KUBEMETRICS_ERR_DECODE', `${what}: ${field} ${problem}`, {
+    hint: 'The metrics server sent a value kubemetrics cannot read; check the metrics provider version and report the payload to its maintainers.',
+    cause,
+  });
+}
+
+const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  μs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
+const GO_DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+const GO_DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+
+/**
+ * Parses a Go `time.Duration` string (`20.033s`, `1m0s`, `1.5h`, `0`) into seconds; `undefined`
+ * when it is not one. Sums in nanoseconds to keep `20.033s` exact to the nanosecond.
+ */
+export function parseGoDuration(text: string): number | undefined {
+  if (text === '0' || text === '+0' || text === '-0') return 0;
+  if (!GO_DURATION.test(text)) return undefined;
+  let seconds = 0;
+  for (const match of text.matchAll(GO_DURATION_PART)) {
+    seconds += Number(match[1]) * GO_DURATION_UNITS[match[2]!]!;
+  }
+  // Floating-point sums like 0.033 + 20 drift in the last bits; round to whole nanoseconds.
+  seconds = Math.round(seconds * 1e9) / 1e9;
+  return text.startsWith('-') ? -seconds : seconds;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Decodes an RFC 3339 timestamp or throws a DECODE error naming the object and field. */
+export function decodeTimestamp(value: unknown, what: string, field = 'timestamp'): Date {
+  if (typeof value !== 'string' || value === '') throw decodeError(what, field, `is missing or not a string`);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw decodeError(what, field, `"${value}" is not an RFC 3339 time`);
+  return date;
+}
+
+function decodeWindow(value: unknown, what: string): number {
+  if (typeof value !== 'string') throw decodeError(what, 'window', 'is missing or not a duration string');
+  const seconds = parseGoDuration(value);
+  if (seconds === undefined) throw decodeError(what, 'window', `"${value}" is not a duration like "20s"`);
+  return seconds;
+}
+
+/** Decodes a `ResourceList` (resource → Quantity string) into parsed quantities. */
+export function decodeResourceList(value: unknown, what: string, field: string): Record<string, Quantity> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw decodeError(what, field, 'is not a map of resource name to quantity');
+  const entries: [string, Quantity][] = [];
+  for (const [resource, amount] of Object.entries(value)) {
+    if (typeof amount !== 'string') {
+      throw decodeError(what, `${field}.${resource}`, `is ${JSON.stringify(amount)}, not a quantity string`);
+    }
+    try {
+      entries.push([resource, parseQuantity(amount)]);
+    } catch (error) {
+      throw decodeError(what, `${field}.${resource}`, `"${amount}" is not a valid quantity`, error);
+    }
+  }
+  // fromEntries defines own properties, so a "__proto__" resource name stays data.
+  return Object.fromEntries(entries);
+}
+
+function labelsOf(metadata: Record<string, unknown>): Record<string, string> {
+  const labels = metadata['labels'];
+  return isRecord(labels) ? (labels as Record<string, string>) : {};
+}
+
+function metadataOf(item: unknown, kind: string, index: number | undefined): Record<string, unknown> {
+  const where = index === undefined ? kind : `${kind} items[${index}]`;
+  if (!isRecord(item)) throw decodeError(where, 'object', 'is not an object');
+  const metadata = item['metadata'];
+  if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || metadata['name'] === '') {
+    throw decodeError(where, 'metadata.name', 'is missing');
+  }
+  return metadata;
+}
+
+/** Decodes one NodeMetrics object. `index` names the list position in errors. */
+export function decodeNodeMetrics(item: unknown, index?: number): NodeMetricsResult {
+  const metadata = metadataOf(item, 'NodeMetrics', index);
+  const raw = item as NodeMetrics;
+  const name = metadata['name'] as string;
+  const what = `node metrics "${name}"`;
+  return {
+    name,
+    labels: labelsOf(metadata),
+    timestamp: decodeTimestamp(raw.timestamp, what),
+    windowSeconds: decodeWindow(raw.window, what),
+    usage: decodeResourceList(raw.usage, what, 'usage'),
+    raw,
+  };
+}
+
+/** Decodes one PodMetrics object. `index` names the list position in errors. */
+export function decodePodMetrics(item: unknown, index?: number): PodMetricsResult {
+  const metadata = metadataOf(item, 'PodMetrics', index);
+  const raw = item as PodMetrics;
+  const name = metadata['name'] as string;
+  const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '';
+  const what = `pod metrics "${namespace}/${name}"`;
+  const wireContainers: unknown = raw.containers ?? [];
+  if (!Array.isArray(wireContainers)) throw decodeError(what, 'containers', 'is not a list');
+  const totals = new Map<string, Quantity>();
+  const containers = wireContainers.map((c: unknown, i): ContainerMetricsResult => {
+    if (!isRecord(c) || typeof c['name'] !== 'string') {
+      throw decodeError(what, `containers[${i}].name`, 'is missing');
+    }
+    const usage = decodeResourceList(c['usage'], what, `containers[${i}].usage`);
+    for (const [resource, q] of Object.entries(usage)) {
+      const sum = totals.get(resource);
+      totals.set(resource, sum === undefined ? q : sum.add(q));
+    }
+    return { name: c['name'], usage, raw: c as unknown as ContainerMetrics };
+  });
+  return {
+    name,
+    namespace,
+    labels: labelsOf(metadata),
+    timestamp: decodeTimestamp(raw.timestamp, what),
+    windowSeconds: decodeWindow(raw.window, what),
+    containers,
+    usage: Object.fromEntries(totals),
+    raw,
+  };
+}
+
+/** Decodes the `items` of a metrics list body, naming the list in errors. */
+export function decodeItems<T>(
+  body: unknown,
+  kind: string,
+  decode: (item: unknown, index: number) => T,
+): T[] {
+  if (!isRecord(body) || !Array.isArray(body['items'])) {
+    throw new KubemetricsError('KUBEMETRICS_ERR_DECODE', `${kind}: the response has no items list`, {
+      hint: 'Something other than the metrics API answered: check the server URL and the APIService.',
+    });
+  }
+  return (body['items'] as unknown[]).map((item, i) => decode(item, i));
+}
