@@ -3,3 +3,5 @@ export * from './meta.js';
 export * from './core.js';
 export * from './metrics.js';
 export * from './discovery.js';
+export * from './label-selector.js';
+export * from './field-selector.js';

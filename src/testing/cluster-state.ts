@@ -1,0 +1,209 @@
+/**
+ * Everything the test cluster knows: the stores, the endpoints that serve them, aggregated API
+ * services registered by tests, and the mutations that feed watches.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  APIResource,
+  Event,
+  Namespace,
+  Node,
+  NodeMetrics,
+  Pod,
+  PodMetrics,
+  VersionInfo,
+} from '../api/index.js';
+import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
+import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
+import { ResourceStore, RevisionClock } from './store.js';
+
+/** An API group/version served by a test's own handler, like an aggregated APIService. */
+export interface APIServiceRegistration {
+  readonly group: string;
+  readonly version: string;
+  readonly resources: readonly APIResource[];
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** A named API group as discovery lists it. */
+export interface DiscoveryGroup {
+  readonly name: string;
+  /** Preferred first. */
+  readonly versions: readonly { readonly version: string; readonly resources: readonly APIResource[] }[];
+}
+
+export interface ClusterStateOptions {
+  readonly nodes: readonly Node[];
+  readonly pods: readonly Pod[];
+  readonly namespaces: readonly Namespace[] | undefined;
+  readonly events: readonly Event[];
+  readonly nodeMetrics: readonly NodeMetrics[];
+  readonly podMetrics: readonly PodMetrics[];
+  readonly metricsVersions: readonly string[];
+  readonly watchWindow: number;
+  readonly version: VersionInfo;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE];
+
+function namespaceObject(name: string, creationTimestamp?: string): Namespace {
+  const metadata: Namespace['metadata'] = { name, labels: { 'kubernetes.io/metadata.name': name } };
+  if (creationTimestamp !== undefined) metadata.creationTimestamp = creationTimestamp;
+  return { metadata, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
+export class ClusterState {
+  readonly clock = new RevisionClock();
+  readonly stores: CoreStores;
+  readonly version: VersionInfo;
+  readonly metricsVersions: readonly string[];
+  private readonly endpoints = new Map<string, ResourceEndpoint>();
+  private readonly apiServices = new Map<string, APIServiceRegistration>();
+
+  constructor(options: ClusterStateOptions) {
+    const store = <T extends { metadata: Node['metadata'] }>(
+      kind: string,
+      namespaced: boolean,
+      tracked = true,
+    ) => new ResourceStore<T>(this.clock, { kind, namespaced, tracked, watchWindow: options.watchWindow });
+    this.stores = {
+      nodes: store<Node>('Node', false),
+      pods: store<Pod>('Pod', true),
+      namespaces: store<Namespace>('Namespace', false),
+      events: store<Event>('Event', true),
+      leases: store<Lease>('Lease', true),
+      nodeMetrics: store<NodeMetrics>('NodeMetrics', false, false),
+      podMetrics: store<PodMetrics>('PodMetrics', true, false),
+    };
+    this.version = options.version;
+    this.metricsVersions = options.metricsVersions;
+
+    // Namespaces first (as a cluster would have created them), then what lives in them.
+    const earliest = new Map<string, string | undefined>();
+    for (const pod of options.pods) {
+      const ns = pod.metadata.namespace ?? 'default';
+      const created = pod.metadata.creationTimestamp;
+      const known = earliest.get(ns);
+      if (!earliest.has(ns) || (created !== undefined && (known === undefined || created < known))) {
+        earliest.set(ns, created);
+      }
+    }
+    const oldest = [...earliest.values()].filter((t) => t !== undefined).sort()[0];
+    const namespaces = new Map<string, Namespace>();
+    for (const name of SYSTEM_NAMESPACES) namespaces.set(name, namespaceObject(name, oldest));
+    for (const [name, created] of earliest) namespaces.set(name, namespaceObject(name, created ?? oldest));
+    for (const ns of options.namespaces ?? []) namespaces.set(ns.metadata.name ?? '', ns);
+    this.stores.namespaces.replaceAll([...namespaces.values()]);
+    this.stores.nodes.replaceAll(options.nodes);
+    const renewed = new Date();
+    this.stores.leases.replaceAll(this.stores.nodes.all().map((n) => leaseForNode(n.object, renewed)));
+    this.stores.pods.replaceAll(options.pods);
+    this.stores.events.replaceAll(options.events);
+    this.stores.nodeMetrics.replaceAll(options.nodeMetrics);
+    this.stores.podMetrics.replaceAll(options.podMetrics);
+
+    for (const endpoint of coreEndpoints(this.stores)) this.endpoints.set(endpointKey(endpoint), endpoint);
+    for (const version of this.metricsVersions) {
+      for (const endpoint of metricsEndpoints(this.stores, version))
+        this.endpoints.set(endpointKey(endpoint), endpoint);
+    }
+  }
+
+  /** The built-in endpoint for a resource, unless a registered API service owns its group/version. */
+  endpoint(group: string, version: string, resource: string): ResourceEndpoint | undefined {
+    if (this.apiServices.has(`${group}/${version}`)) return undefined;
+    return this.endpoints.get(`${group}/${version}/${resource}`);
+  }
+
+  apiService(group: string, version: string): APIServiceRegistration | undefined {
+    return this.apiServices.get(`${group}/${version}`);
+  }
+
+  registerAPIService(registration: APIServiceRegistration): void {
+    this.apiServices.set(`${registration.group}/${registration.version}`, registration);
+  }
+
+  /** Resources of the core group (`/api/v1`). */
+  coreResources(): APIResource[] {
+    return [...this.endpoints.values()].filter((e) => e.group === '').map((e) => e.discovery);
+  }
+
+  /** Named groups for `/apis`, built-in ones first, then registered services in registration order. */
+  namedGroups(): DiscoveryGroup[] {
+    const groups = new Map<string, Map<string, APIResource[]>>();
+    const add = (group: string, version: string, resources: readonly APIResource[]): void => {
+      const versions = groups.get(group) ?? new Map<string, APIResource[]>();
+      groups.set(group, versions);
+      versions.set(version, [...resources]);
+    };
+    for (const e of this.endpoints.values()) {
+      if (e.group === '' || this.apiServices.has(`${e.group}/${e.version}`)) continue;
+      const versions = groups.get(e.group)?.get(e.version) ?? [];
+      add(e.group, e.version, [...versions, e.discovery]);
+    }
+    for (const s of this.apiServices.values()) add(s.group, s.version, s.resources);
+    return [...groups].map(([name, versions]) => ({
+      name,
+      versions: [...versions].map(([version, resources]) => ({ version, resources })),
+    }));
+  }
+
+  // --- mutations ------------------------------------------------------------------------------
+
+  upsertNode(node: Node): void {
+    const stored = this.stores.nodes.upsert(node);
+    this.stores.leases.upsert(leaseForNode(stored.object, new Date()));
+  }
+
+  deleteNode(name: string): boolean {
+    this.stores.nodeMetrics.delete('', name);
+    this.stores.leases.delete(NODE_LEASE_NAMESPACE, name);
+    return this.stores.nodes.delete('', name);
+  }
+
+  upsertPod(pod: Pod): void {
+    this.ensureNamespace(pod.metadata.namespace ?? 'default');
+    this.stores.pods.upsert(pod);
+  }
+
+  deletePod(namespace: string, name: string): boolean {
+    this.stores.podMetrics.delete(namespace, name);
+    return this.stores.pods.delete(namespace, name);
+  }
+
+  upsertNamespace(namespace: Namespace): void {
+    this.stores.namespaces.upsert(namespace);
+  }
+
+  upsertEvent(event: Event): void {
+    this.ensureNamespace(event.metadata.namespace ?? 'default');
+    this.stores.events.upsert(event);
+  }
+
+  setNodeMetrics(metrics: readonly NodeMetrics[]): void {
+    this.stores.nodeMetrics.replaceAll(metrics);
+  }
+
+  setPodMetrics(metrics: readonly PodMetrics[]): void {
+    this.stores.podMetrics.replaceAll(metrics);
+  }
+
+  /**
+   * Expires every continue token and every watch resourceVersion issued so far, as if writes had
+   * happened and etcd had compacted them away (the revision moves on by one).
+   */
+  compact(): void {
+    this.clock.next();
+    for (const store of Object.values(this.stores) as ResourceStore<{ metadata: Node['metadata'] }>[])
+      store.compact();
+  }
+
+  private ensureNamespace(name: string): void {
+    if (this.stores.namespaces.get('', name) === undefined)
+      this.stores.namespaces.upsert(namespaceObject(name));
+  }
+}
+
+function endpointKey(e: { group: string; version: string; resource: string }): string {
+  return `${e.group}/${e.version}/${e.resource}`;
+}

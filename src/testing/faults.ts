@@ -1,0 +1,76 @@
+/**
+ * Fault injection: make the next N matching requests fail with a chosen Status (and optionally a
+ * `Retry-After`), or drop the connection, to test a client's retries and error messages.
+ */
+import type { ServerResponse } from 'node:http';
+import { failureStatus, STATUS_REASON_BY_CODE, type StatusDetails } from '../api/index.js';
+import { sendStatus } from './response.js';
+
+/** One fault to inject; see {@link TestCluster.injectFault}. */
+export interface FaultSpec {
+  /** A string matches the URL path exactly (no query); a RegExp is tested against path + query. */
+  path: RegExp | string;
+  /** HTTP status of the Status answer; default 500. Ignored with `reset`. */
+  status?: number;
+  /** Status `reason`; default the API server's reason for the code (TooManyRequests for 429, ...). */
+  reason?: string;
+  message?: string;
+  /** Sets the `Retry-After` header and `details.retryAfterSeconds`. */
+  retryAfterSeconds?: number;
+  /** Destroy the socket instead of answering. */
+  reset?: boolean;
+  /** How many requests the fault applies to; default 1. */
+  times?: number;
+}
+
+interface ActiveFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+export class FaultInjector {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): void {
+    const times = spec.times ?? 1;
+    if (!Number.isInteger(times) || times < 1)
+      throw new RangeError(`injectFault: times must be a positive integer, got ${times}`);
+    this.faults.push({ spec, remaining: times });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Applies the first matching fault, if any; returns the HTTP status written (0 for a reset). */
+  apply(url: URL, res: ServerResponse): number | undefined {
+    const fault = this.faults.find((f) =>
+      typeof f.spec.path === 'string'
+        ? f.spec.path === url.pathname
+        : f.spec.path.test(url.pathname + url.search),
+    );
+    if (fault === undefined) return undefined;
+    fault.remaining--;
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    const { spec } = fault;
+    if (spec.reset === true) {
+      res.socket?.destroy();
+      return 0;
+    }
+    const code = spec.status ?? 500;
+    const details: StatusDetails = {};
+    const headers: Record<string, string> = {};
+    if (spec.retryAfterSeconds !== undefined) {
+      details.retryAfterSeconds = spec.retryAfterSeconds;
+      headers['Retry-After'] = String(spec.retryAfterSeconds);
+    }
+    const status = failureStatus(
+      code,
+      spec.message ?? `injected fault: ${STATUS_REASON_BY_CODE[code] ?? `HTTP ${code}`}`,
+      spec.retryAfterSeconds === undefined ? undefined : details,
+      spec.reason,
+    );
+    sendStatus(res, status, headers);
+    return code;
+  }
+}

@@ -1,0 +1,64 @@
+/** Options of {@link startTestCluster}: what the cluster holds, who may call it, how it listens. */
+import type { Event, Namespace, Node, NodeMetrics, Pod, PodMetrics, VersionInfo } from '../api/index.js';
+
+/**
+ * One permission, RBAC style: a request is allowed when some rule matches it. Every field is
+ * optional; an absent field (or one containing `'*'`) matches anything.
+ */
+export interface AllowRule {
+  /** get, list, watch, create, update, patch, delete, deletecollection. */
+  verbs?: string[];
+  /** API groups; `''` is the core group (`/api/v1`). */
+  groups?: string[];
+  /** Resource names as in URLs (`pods`, `nodes`); `pods/log` for a subresource. */
+  resources?: string[];
+  /**
+   * Namespaces the rule applies in, like a RoleBinding. A rule with namespaces never matches
+   * cluster-scoped requests nor lists across all namespaces.
+   */
+  namespaces?: string[];
+  /**
+   * Non-resource paths such as `/metrics`; a trailing `*` matches a prefix. Discovery (`/api`,
+   * `/apis/...`), `/version` and the health paths are always allowed for authenticated users, as
+   * the default `system:discovery` / `system:public-info-viewer` roles allow them.
+   */
+  nonResourceURLs?: string[];
+}
+
+/** A user the cluster knows. */
+export interface TestUser {
+  name: string;
+  groups?: string[];
+  /** Bearer token. Generated when neither `token` nor `clientCert` is given. */
+  token?: string;
+  /** Issue a client certificate for this user (CN = name, O = groups); needs `tls: true`. */
+  clientCert?: boolean;
+  /** What the user may do; absent = everything. `[]` = nothing beyond discovery. */
+  allow?: AllowRule[];
+}
+
+export interface TestClusterOptions {
+  nodes?: Node[];
+  pods?: Pod[];
+  /** Default: `default`, `kube-system`, `kube-public`, `kube-node-lease` and every pod's namespace. */
+  namespaces?: Namespace[];
+  events?: Event[];
+  nodeMetrics?: NodeMetrics[];
+  podMetrics?: PodMetrics[];
+  /** metrics.k8s.io versions served, the first preferred. Default `['v1beta1', 'v1']`; `[]` = no metrics API (404, as without metrics-server). */
+  metricsVersions?: ('v1' | 'v1beta1')[];
+  /** HTTPS with a generated CA (default true); false = plain HTTP. */
+  tls?: boolean;
+  /** Default: one user `admin` in `system:masters` with a generated token. The kubeconfig uses the first user. */
+  users?: TestUser[];
+  /** Allow requests without credentials as `system:anonymous` (default false: 401 Status). */
+  anonymous?: boolean;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Fields of `GET /version`; default a v1.32 server. */
+  version?: Partial<VersionInfo>;
+  /** Change events kept per resource for watches resuming at a resourceVersion (default 1000); older → 410 Expired. */
+  watchWindow?: number;
+}

@@ -1,0 +1,120 @@
+/**
+ * The HTTP(S) side of the test cluster: one request pipeline — record, injected faults,
+ * authentication (401), authorization (403), routing — behind a Node `http` or `https` server that
+ * asks for (but does not require) client certificates signed by the cluster CA.
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { failureStatus } from '../api/index.js';
+import { forbiddenStatus, unauthorizedStatus, type Authenticator } from './auth.js';
+import type { FaultInjector } from './faults.js';
+import { requestInfoFor } from './request-info.js';
+import { sendStatus } from './response.js';
+import { route, type RouterContext } from './router.js';
+
+/** One request as the cluster saw it. */
+export interface RequestRecord {
+  readonly method: string;
+  /** Path and query as sent, e.g. `/api/v1/pods?limit=500`. */
+  readonly url: string;
+  /** Authenticated user name; absent for requests rejected before authentication. */
+  readonly user?: string;
+  /** HTTP status answered; 0 while no header was written or when the connection was reset. */
+  readonly status: number;
+}
+
+interface MutableRecord {
+  method: string;
+  url: string;
+  user?: string;
+  status: number;
+}
+
+export interface PipelineParts {
+  readonly router: RouterContext;
+  readonly authenticator: Authenticator;
+  readonly faults: FaultInjector;
+  readonly log: RequestRecord[];
+}
+
+export function handleRequest(parts: PipelineParts, req: IncomingMessage, res: ServerResponse): void {
+  const record: MutableRecord = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0 };
+  parts.log.push(record);
+  // Every answer (ours, a registered API service's, Node's implicit headers) passes writeHead.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = (...args: unknown[]) => {
+    if (typeof args[0] === 'number') record.status = args[0];
+    return writeHead(...args);
+  };
+
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://test-cluster.invalid');
+  } catch {
+    return sendStatus(res, failureStatus(400, `malformed request URL ${JSON.stringify(req.url)}`));
+  }
+
+  const injected = parts.faults.apply(url, res);
+  if (injected !== undefined) return;
+
+  const user = parts.authenticator.authenticate(req);
+  if (user === undefined) return sendStatus(res, unauthorizedStatus());
+  record.user = user.name;
+
+  const info = requestInfoFor(req.method ?? 'GET', url);
+  if (!parts.authenticator.authorize(user, info)) return sendStatus(res, forbiddenStatus(user, info));
+
+  try {
+    route(parts.router, info, url, req, res);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy(error instanceof Error ? error : undefined);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    sendStatus(res, failureStatus(500, `internal error in the test cluster: ${message}`));
+  }
+}
+
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Server key pair and the CA that verifies client certificates; absent = plain HTTP. */
+  readonly tls?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string } | undefined;
+}
+
+/** Starts listening; resolves with the server and the bound port. */
+export async function listen(
+  options: ListenOptions,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; port: number }> {
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(handler)
+      : createHttpsServer(
+          {
+            cert: options.tls.certPem,
+            key: options.tls.keyPem,
+            ca: [options.tls.caPem],
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+          handler,
+        );
+  // Long watches must not be cut by Node's default request timeout.
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
