@@ -1,0 +1,53 @@
+/**
+ * One entry point for every read command: records from the live cluster or from a snapshot, with
+ * the same filters, so offline reports equal live ones.
+ */
+import type { MetricsClient } from '../client/index.js';
+import { KubemetricsError } from '../errors.js';
+import { collectCluster, type CollectOptions, type CollectResult } from './collect.js';
+import { createRecordSink, type ClusterRecords } from './collect-sink.js';
+import { replaySnapshot, type Snapshot } from './snapshot.js';
+
+export type ClusterSource =
+  | { readonly kind: 'live'; readonly client: MetricsClient }
+  | { readonly kind: 'snapshot'; readonly snapshot: Snapshot };
+
+export interface ClusterData {
+  readonly records: ClusterRecords;
+  readonly info: CollectResult;
+}
+
+/** Collects (live) or replays (snapshot) into report records. */
+export async function collectRecords(source: ClusterSource, options: CollectOptions): Promise<ClusterData> {
+  const sink = createRecordSink(options.filter);
+  if (source.kind === 'live') {
+    const info = await collectCluster(source.client, sink, options);
+    return { records: sink.records, info };
+  }
+  const { snapshot } = source;
+  replaySnapshot(snapshot, sink);
+  const hasMetrics = snapshot.nodeMetrics.length > 0 || snapshot.podMetrics.length > 0;
+  const metricsError =
+    snapshot.metricsError !== undefined
+      ? new KubemetricsError('KUBEMETRICS_ERR_API', snapshot.metricsError.message, {
+          hint: snapshot.metricsError.hint,
+        })
+      : hasMetrics
+        ? undefined
+        : new KubemetricsError(
+            'KUBEMETRICS_ERR_ARGUMENT',
+            `snapshot ${snapshot.source.file ?? ''} holds no metrics`,
+            {
+              hint: 'Pass the metrics with --metrics-file (kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods > pods-metrics.json).',
+            },
+          );
+  return {
+    records: sink.records,
+    info: {
+      collectedAt: snapshot.collectedAt,
+      kubernetesVersion: snapshot.kubernetesVersion,
+      metricsVersion: snapshot.metricsVersion,
+      metricsError,
+    },
+  };
+}

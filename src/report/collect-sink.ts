@@ -1,0 +1,61 @@
+/**
+ * Where collected objects go. Collection (live, or replayed from a snapshot) pushes wire objects
+ * into a sink as pages arrive; the record sink trims them into report records at once, so the
+ * wire objects can be dropped and memory stays flat on very large clusters.
+ */
+import type { Node, NodeMetrics, Pod, PodMetrics } from '../api/index.js';
+import type { CollectFilter } from './collect-filter.js';
+import {
+  createRecordTrimmer,
+  podKey,
+  type NodeRecord,
+  type NodeUsage,
+  type PodRecord,
+  type PodUsage,
+} from './records.js';
+import type { ReportInput } from './aggregate.js';
+
+export interface ClusterSink {
+  node(node: Node): void;
+  pod(pod: Pod): void;
+  nodeMetrics(metrics: NodeMetrics): void;
+  podMetrics(metrics: PodMetrics): void;
+  /** The pod list restarted from scratch (expired continue token): forget the pods seen so far. */
+  restartPods(): void;
+}
+
+/** Report records, ready for `buildReport`. */
+export interface ClusterRecords extends ReportInput {
+  readonly nodes: NodeRecord[];
+  readonly pods: PodRecord[];
+  readonly nodeMetrics: Map<string, NodeUsage>;
+  readonly podMetrics: Map<string, PodUsage>;
+}
+
+/** A sink that filters (see collect-filter.ts) and trims into {@link ClusterRecords}. */
+export function createRecordSink(filter: CollectFilter): ClusterSink & { readonly records: ClusterRecords } {
+  const trimmer = createRecordTrimmer();
+  const records: ClusterRecords = { nodes: [], pods: [], nodeMetrics: new Map(), podMetrics: new Map() };
+  return {
+    records,
+    node(node) {
+      if (filter.node(node)) records.nodes.push(trimmer.trimNode(node));
+    },
+    pod(pod) {
+      if (filter.pod(pod)) records.pods.push(trimmer.trimPod(pod));
+    },
+    nodeMetrics(metrics) {
+      if (!filter.nodeMetrics(metrics)) return;
+      const usage = trimmer.trimNodeMetrics(metrics);
+      records.nodeMetrics.set(usage.name, usage);
+    },
+    podMetrics(metrics) {
+      if (!filter.podMetrics(metrics)) return;
+      const usage = trimmer.trimPodMetrics(metrics);
+      records.podMetrics.set(podKey(usage.namespace, usage.name), usage);
+    },
+    restartPods() {
+      records.pods.length = 0;
+    },
+  };
+}
