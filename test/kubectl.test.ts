@@ -4,36 +4,17 @@
  * Status errors — so these tests run it and assert on what it prints.
  * Skipped (with a message) only when kubectl is not installed; CI installs it.
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeMetrics, Pod } from '../src/api/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
-
-function findKubectl(): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const candidate = join(dir, 'kubectl');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
-}
+import { columns, findKubectl, lines, runKubectl, type ProcessResult } from './helpers/kubectl.js';
 
 const kubectl = findKubectl();
 if (kubectl === undefined)
   console.warn('test/kubectl.test.ts: kubectl not found on PATH, skipping the kubectl fidelity tests');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const fixture = buildCluster({
   nodes: 6,
@@ -48,28 +29,10 @@ const fixture = buildCluster({
 let cluster: TestCluster;
 let home: string;
 
-/** Runs kubectl asynchronously: the API server lives in this process and must keep serving. */
-function run(args: string[], user?: string): Promise<Run> {
+function run(args: string[], user?: string): Promise<ProcessResult> {
   const kubeconfig = user === undefined ? cluster.kubeconfigPath : cluster.kubeconfigPathFor(user);
-  return new Promise((resolve) => {
-    execFile(
-      kubectl!,
-      args,
-      {
-        env: { PATH: process.env['PATH'] ?? '', HOME: home, KUBECONFIG: kubeconfig },
-        timeout: 60_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runKubectl(kubectl!, args, { home, kubeconfig });
 }
-
-const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
-const columns = (line: string): string[] => line.trim().split(/\s{2,}/);
 
 describe.skipIf(kubectl === undefined)('kubectl against the test cluster', () => {
   beforeAll(async () => {

@@ -1,4 +1,8 @@
 import type { Command } from '../command.js';
+import { capacityCommand } from './capacity.js';
+import { demoCommand } from './demo.js';
+import { snapshotCommand } from './snapshot.js';
+import { topCommand } from './top.js';
 
 /** Every command, in the order `kubemetrics --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [topCommand, capacityCommand, snapshotCommand, demoCommand];

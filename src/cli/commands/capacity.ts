@@ -1,0 +1,192 @@
+/**
+ * `kubemetrics capacity`: requests, limits, usage, allocatable and percentages per node, namespace
+ * or workload, optionally with pods and containers, computed with the Kubernetes rules
+ * (docs/report-rules.md). Reads the cluster in a fixed number of requests, or a snapshot.
+ */
+import { parseArgs } from 'node:util';
+import {
+  buildReport,
+  capacityDelimited,
+  capacityPlain,
+  capacityTable,
+  collectRecords,
+  createCollectFilter,
+  parseSortColumn,
+  type CapacityGrouping,
+  type CapacityView,
+  type RowLevel,
+} from '../../report/index.js';
+import { EXIT_OK, type Command } from '../command.js';
+import { writeLine, type CliIO } from '../io.js';
+import { parseOutput, writeStructured } from '../output.js';
+import { progressLine } from '../progress.js';
+import { openSource, SOURCE_FLAGS, SOURCE_FLAGS_HELP } from '../source.js';
+import { renderTable } from '../table.js';
+import { UsageError } from '../usage-error.js';
+
+const HELP = `Show requests, limits, usage and allocatable per node, namespace or workload.
+
+Usage:
+  kubemetrics capacity [--by node|namespace|workload] [--pods] [--containers] [--util]
+                       [-n namespace | -A] [-l selector] [--node-labels selector]
+                       [--resources cpu,memory,...] [--sort column] [--show-capacity]
+                       [-o table|wide|json|yaml|csv|tsv]
+
+Requests and limits follow the Kubernetes rules (what the scheduler and kubectl describe node use):
+sidecar (restartable init) containers add up, each init container needs its own request plus the
+sidecars before it, pod-level resources replace the container sum, RuntimeClass overhead is added,
+and terminal pods hold nothing. Usage comes from metrics.k8s.io; a pod or node without metrics
+shows "no metrics", never 0.
+
+Flags:
+      --by GROUP                Rows per node (default), namespace or workload (Deployment, StatefulSet, ...)
+      --pods                    List each group's pods under it
+      --containers              List each pod's containers under it (implies --pods)
+      --util                    Add usage columns (from metrics.k8s.io)
+  -n, --namespace NAME          Only pods of this namespace (node totals then cover only those pods)
+  -A, --all-namespaces          All namespaces (the default)
+  -l, --selector SELECTOR       Only pods matching this label selector
+      --node-labels SELECTOR    Only nodes matching this label selector (and the pods on them)
+      --resources LIST          Resource columns, e.g. cpu,memory,nvidia.com/gpu (tables default to cpu,memory;
+                                json/yaml/csv to every resource seen)
+      --sort COLUMN             Sort rows: name, pods, cpu, memory%, requests.cpu, limits.memory%, usage.cpu%, ...
+      --show-capacity           Percentages of capacity instead of allocatable
+  -o, --output FORMAT           table (default), wide (adds allocatable), json, yaml, csv or tsv
+
+${SOURCE_FLAGS_HELP}
+
+Percentages: node and cluster rows show requests, limits and usage as a share of allocatable; pod and
+group rows show usage as a share of requests. JSON/YAML/CSV carry raw numbers in base units (cores,
+bytes) next to canonical quantities.
+
+Examples:
+  kubemetrics capacity --util
+  kubemetrics capacity --by namespace --sort requests.cpu
+  kubemetrics capacity --pods --util --node-labels node-role.kubernetes.io/worker
+  kubemetrics capacity --by workload -n shop -o csv > shop.csv
+  kubemetrics capacity --snapshot prod.json.gz --util`;
+
+const FLAGS = {
+  ...SOURCE_FLAGS,
+  by: { type: 'string' },
+  pods: { type: 'boolean' },
+  containers: { type: 'boolean' },
+  util: { type: 'boolean' },
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  selector: { type: 'string', short: 'l' },
+  'node-labels': { type: 'string' },
+  resources: { type: 'string' },
+  sort: { type: 'string' },
+  'show-capacity': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+const GROUPINGS: readonly CapacityGrouping[] = ['node', 'namespace', 'workload'];
+
+function parseResources(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) {
+    throw new UsageError(
+      `--resources must be a comma-separated list of resource names, got ${JSON.stringify(text)}`,
+      'capacity',
+    );
+  }
+  return names;
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'capacity');
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`, 'capacity');
+  const by = (values.by ?? 'node') as CapacityGrouping;
+  if (!GROUPINGS.includes(by)) {
+    throw new UsageError(
+      `--by must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(values.by)}`,
+      'capacity',
+    );
+  }
+  if (values['all-namespaces'] === true && values.namespace !== undefined) {
+    throw new UsageError('give -n/--namespace or -A, not both', 'capacity');
+  }
+  const output = parseOutput(values.output, ['wide', 'json', 'yaml', 'csv', 'tsv'] as const, 'capacity');
+  const structured = output === 'json' || output === 'yaml' || output === 'csv' || output === 'tsv';
+  const containers = values.containers === true;
+  const view: CapacityView = {
+    by,
+    pods: values.pods === true || containers,
+    containers,
+    util: values.util === true,
+    wide: output === 'wide',
+    ofCapacity: values['show-capacity'] === true,
+    sort: values.sort,
+  };
+  const requested = parseResources(values.resources);
+  const filter = createCollectFilter({
+    namespace: values.namespace,
+    labelSelector: values.selector,
+    nodeLabelSelector: values['node-labels'],
+  });
+  const wantMetrics = view.util || structured;
+
+  const opened = await openSource(values, 'capacity', io);
+  const progress = progressLine(io);
+  try {
+    const { records, info } = await collectRecords(opened.source, {
+      filter,
+      parts: { nodes: true, pods: true, nodeMetrics: wantMetrics, podMetrics: wantMetrics },
+      timeoutMs: opened.timeoutMs,
+      signal: io.signal,
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    if (wantMetrics && info.metricsError !== undefined) {
+      writeLine(io.stderr, `warning: no usage: ${info.metricsError.message}`);
+      if (info.metricsError.hint !== undefined) writeLine(io.stderr, `hint: ${info.metricsError.hint}`);
+    }
+    // With --node-labels, pods count only where they run: on the selected nodes.
+    const pods =
+      filter.nodeLabels === undefined
+        ? records.pods
+        : ((names) => records.pods.filter((p) => p.nodeName !== undefined && names.has(p.nodeName)))(
+            new Set(records.nodes.map((n) => n.name)),
+          );
+    const levels: RowLevel[] = ['cluster', by];
+    if (view.pods) levels.push('pod');
+    if (view.containers) levels.push('container');
+    const model = buildReport(
+      { nodes: records.nodes, pods, nodeMetrics: records.nodeMetrics, podMetrics: records.podMetrics },
+      { resources: requested ?? (structured ? undefined : ['cpu', 'memory']), levels },
+    );
+    if (view.sort !== undefined) {
+      // Validate against the group level up front: a typo lists the valid columns.
+      parseSortColumn(view.sort, { level: by, resourceNames: model.resourceNames });
+    }
+    const resources = model.resourceNames;
+    if (output === 'json' || output === 'yaml') writeStructured(io, output, capacityPlain(model, view));
+    else if (output === 'csv' || output === 'tsv') {
+      io.stdout.write(capacityDelimited(model, view, resources, output === 'csv' ? ',' : '\t'));
+    } else {
+      const table = capacityTable(model, view, resources);
+      io.stdout.write(renderTable(table.headers, table.rows));
+    }
+    return EXIT_OK;
+  } finally {
+    progress.done();
+    await opened.close();
+  }
+}
+
+export const capacityCommand: Command = {
+  name: 'capacity',
+  summary: 'Requests, limits, usage and allocatable per node, namespace or workload',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,132 @@
+/**
+ * `kubemetrics snapshot save FILE`: capture everything reports read (nodes, non-terminal pods,
+ * node and pod metrics, the server version) so every read command can run offline with
+ * `--snapshot FILE`. `snapshot info FILE` summarizes a saved one.
+ */
+import { parseArgs } from 'node:util';
+import {
+  collectCluster,
+  createCollectFilter,
+  createSnapshotSink,
+  readSnapshot,
+  SNAPSHOT_API_VERSION,
+  SNAPSHOT_KIND,
+  writeSnapshot,
+} from '../../report/index.js';
+import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, clusterOptions, connect } from '../cluster-options.js';
+import { EXIT_OK, type Command } from '../command.js';
+import { writeLine, type CliIO } from '../io.js';
+import { progressLine } from '../progress.js';
+import { UsageError } from '../usage-error.js';
+
+const HELP = `Save a snapshot of the cluster for offline analysis, or describe a saved one.
+
+Usage:
+  kubemetrics snapshot save FILE [-n namespace] [-l selector] [--node-labels selector]
+  kubemetrics snapshot info FILE
+
+A snapshot holds nodes, all non-terminal pods (only the fields reports use: names, labels, owners,
+resources, phase; no env, images or annotations), node and pod metrics, the cluster version and
+the time. It is JSON, gzip-compressed when FILE ends in .gz. Every read command takes
+--snapshot FILE to run on it offline.
+
+Flags:
+  -n, --namespace NAME          Only pods of this namespace (default: all)
+  -l, --selector SELECTOR       Only pods matching this label selector
+      --node-labels SELECTOR    Only nodes matching this label selector
+
+${CLUSTER_FLAGS_HELP}
+
+Examples:
+  kubemetrics snapshot save prod.json.gz --context prod
+  kubemetrics capacity --snapshot prod.json.gz --util`;
+
+const FLAGS = {
+  ...CLUSTER_FLAGS,
+  namespace: { type: 'string', short: 'n' },
+  selector: { type: 'string', short: 'l' },
+  'node-labels': { type: 'string' },
+} as const;
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'snapshot');
+  }
+  const { values, positionals } = parsed;
+  const [action, file, ...extra] = positionals;
+  if ((action !== 'save' && action !== 'info') || file === undefined || extra.length > 0) {
+    throw new UsageError('expected "snapshot save FILE" or "snapshot info FILE"', 'snapshot');
+  }
+  if (action === 'info') {
+    const snapshot = await readSnapshot(file);
+    const v = snapshot.kubernetesVersion?.gitVersion ?? 'unknown version';
+    writeLine(
+      io.stdout,
+      `${file}: taken ${snapshot.collectedAt} from ${snapshot.source.server ?? 'unknown server'} (${v})`,
+    );
+    writeLine(
+      io.stdout,
+      `  ${snapshot.nodes.length} nodes, ${snapshot.pods.length} pods, metrics for ${snapshot.nodeMetrics.length} nodes and ${snapshot.podMetrics.length} pods`,
+    );
+    if (snapshot.metricsError !== undefined)
+      writeLine(io.stdout, `  no metrics: ${snapshot.metricsError.message}`);
+    return EXIT_OK;
+  }
+  const options = clusterOptions(values, 'snapshot');
+  const filter = createCollectFilter({
+    namespace: values.namespace,
+    labelSelector: values.selector,
+    nodeLabelSelector: values['node-labels'],
+  });
+  const client = await connect(options, io);
+  const progress = progressLine(io);
+  try {
+    const sink = createSnapshotSink();
+    const info = await collectCluster(client, sink, {
+      filter,
+      parts: { nodes: true, pods: true, nodeMetrics: true, podMetrics: true, version: true },
+      timeoutMs: options.timeoutMs,
+      signal: io.signal,
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    await writeSnapshot(file, {
+      kind: SNAPSHOT_KIND,
+      apiVersion: SNAPSHOT_API_VERSION,
+      collectedAt: info.collectedAt,
+      source: { server: client.context.server, context: client.context.contextName },
+      kubernetesVersion: info.kubernetesVersion,
+      metricsVersion: info.metricsVersion,
+      metricsError:
+        info.metricsError === undefined
+          ? undefined
+          : { message: info.metricsError.message, hint: info.metricsError.hint },
+      nodes: sink.nodes,
+      pods: sink.pods,
+      nodeMetrics: sink.nodeMetricsItems,
+      podMetrics: sink.podMetricsItems,
+    });
+    writeLine(
+      io.stdout,
+      `saved ${file}: ${sink.nodes.length} nodes, ${sink.pods.length} pods, metrics for ${sink.nodeMetricsItems.length} nodes and ${sink.podMetricsItems.length} pods`,
+    );
+    if (info.metricsError !== undefined) {
+      writeLine(io.stderr, `warning: saved without metrics: ${info.metricsError.message}`);
+      if (info.metricsError.hint !== undefined) writeLine(io.stderr, `hint: ${info.metricsError.hint}`);
+    }
+    return EXIT_OK;
+  } finally {
+    progress.done();
+    await client.close();
+  }
+}
+
+export const snapshotCommand: Command = {
+  name: 'snapshot',
+  summary: 'Save the cluster to a file for offline reports (--snapshot FILE), or describe one',
+  help: HELP,
+  run,
+};

@@ -1,0 +1,27 @@
+/** The `-o/--output` formats and writing structured output. */
+import { stringify } from 'yaml';
+import type { CliIO } from './io.js';
+import { UsageError } from './usage-error.js';
+
+/** Validates `-o` against the formats a command supports; `table` when not given. */
+export function parseOutput<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  command: string,
+): T | 'table' {
+  if (value === undefined) return 'table';
+  if (typeof value === 'string' && (value === 'table' || (allowed as readonly string[]).includes(value))) {
+    return value as T | 'table';
+  }
+  throw new UsageError(
+    `unknown output format ${JSON.stringify(value)}; expected one of: table, ${allowed.join(', ')}`,
+    command,
+  );
+}
+
+/** JSON (2-space indent) or YAML of a plain object. */
+export function writeStructured(io: CliIO, format: 'json' | 'yaml', value: unknown): void {
+  io.stdout.write(
+    format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 }),
+  );
+}
