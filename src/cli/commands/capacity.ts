@@ -23,6 +23,7 @@ import { progressLine } from '../progress.js';
 import { openSource, SOURCE_FLAGS, SOURCE_FLAGS_HELP } from '../source.js';
 import { renderTable } from '../table.js';
 import { UsageError } from '../usage-error.js';
+import { extractWatch, watchLoop } from '../watch.js';
 
 const HELP = `Show requests, limits, usage and allocatable per node, namespace or workload.
 
@@ -52,6 +53,7 @@ Flags:
       --sort COLUMN             Sort rows: name, pods, cpu, memory%, requests.cpu, limits.memory%, usage.cpu%, ...
       --show-capacity           Percentages of capacity instead of allocatable
   -o, --output FORMAT           table (default), wide (adds allocatable), json, yaml, csv or tsv
+  -w, --watch [INTERVAL]        Refresh every INTERVAL (default 5s), redrawing in place and marking changed rows
 
 ${SOURCE_FLAGS_HELP}
 
@@ -64,7 +66,8 @@ Examples:
   kubemetrics capacity --by namespace --sort requests.cpu
   kubemetrics capacity --pods --util --node-labels node-role.kubernetes.io/worker
   kubemetrics capacity --by workload -n shop -o csv > shop.csv
-  kubemetrics capacity --snapshot prod.json.gz --util`;
+  kubemetrics capacity --snapshot prod.json.gz --util
+  kubemetrics capacity --util --watch 30s`;
 
 const FLAGS = {
   ...SOURCE_FLAGS,
@@ -96,7 +99,7 @@ function parseResources(text: string | undefined): string[] | undefined {
   return names;
 }
 
-async function run(args: readonly string[], io: CliIO): Promise<number> {
+async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: FLAGS, allowPositionals: true, strict: true });
@@ -182,6 +185,18 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     progress.done();
     await opened.close();
   }
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const watch = extractWatch(args, 'capacity');
+  if (watch.intervalMs === undefined) return runOnce(args, io);
+  if (watch.args.some((a) => a === '--snapshot' || a.startsWith('--snapshot='))) {
+    throw new UsageError(
+      '--watch refreshes from a live cluster; it cannot be combined with --snapshot',
+      'capacity',
+    );
+  }
+  return watchLoop(io, watch.intervalMs, (frameIo) => runOnce(watch.args, frameIo));
 }
 
 export const capacityCommand: Command = {

@@ -21,6 +21,7 @@ import { parseOutput, writeStructured } from '../output.js';
 import { openSource, SOURCE_FLAGS, SOURCE_FLAGS_HELP } from '../source.js';
 import { renderTable } from '../table.js';
 import { UsageError } from '../usage-error.js';
+import { extractWatch, watchLoop } from '../watch.js';
 
 const HELP = `Display resource (CPU/memory) usage of nodes or pods, like kubectl top.
 
@@ -40,6 +41,7 @@ Flags:
       --show-capacity           Nodes only: percentages of capacity instead of allocatable
       --no-headers              Omit the header line
   -o, --output FORMAT           table (default), wide, json or yaml
+  -w, --watch [INTERVAL]        Refresh every INTERVAL (default 5s), redrawing in place and marking changed rows
 
 ${SOURCE_FLAGS_HELP}
 
@@ -51,7 +53,8 @@ Examples:
   kubemetrics top nodes --sort-by cpu
   kubemetrics top pods -A -l app=web --sum
   kubemetrics top pods -n kube-system --containers -o json
-  kubemetrics top nodes --snapshot prod.json.gz`;
+  kubemetrics top nodes --snapshot prod.json.gz
+  kubemetrics top pods -n shop --watch 10s`;
 
 const FLAGS = {
   ...SOURCE_FLAGS,
@@ -85,7 +88,7 @@ function parse(args: readonly string[]) {
   }
 }
 
-async function run(args: readonly string[], io: CliIO): Promise<number> {
+async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args);
   const [what, name, ...extra] = positionals;
   if (what === undefined || (!NODE_WORDS.has(what) && !POD_WORDS.has(what))) {
@@ -217,6 +220,18 @@ async function topPods(
   } finally {
     await opened.close();
   }
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  const watch = extractWatch(args, 'top');
+  if (watch.intervalMs === undefined) return runOnce(args, io);
+  if (watch.args.some((a) => a === '--snapshot' || a.startsWith('--snapshot='))) {
+    throw new UsageError(
+      '--watch refreshes from a live cluster; it cannot be combined with --snapshot',
+      'top',
+    );
+  }
+  return watchLoop(io, watch.intervalMs, (frameIo) => runOnce(watch.args, frameIo));
 }
 
 export const topCommand: Command = {
