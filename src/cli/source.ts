@@ -12,11 +12,13 @@ export const SOURCE_FLAGS = {
   ...CLUSTER_FLAGS,
   snapshot: { type: 'string' },
   'metrics-file': { type: 'string' },
+  'chunk-size': { type: 'string' },
 } as const;
 
 export const SOURCE_FLAGS_HELP = `${CLUSTER_FLAGS_HELP}
       --snapshot FILE           Read a saved snapshot (kubemetrics snapshot save, or kubectl get nodes,pods -A -o json) instead of the cluster
-      --metrics-file FILE       With --snapshot: metrics to add (kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods)`;
+      --metrics-file FILE       With --snapshot: metrics to add (kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods)
+      --chunk-size N            Objects per page when listing nodes and pods (default 500), like kubectl`;
 
 export interface OpenedSource {
   readonly source: ClusterSource;
@@ -25,7 +27,18 @@ export interface OpenedSource {
   /** The live client, when not reading a snapshot. */
   readonly client: MetricsClient | undefined;
   readonly timeoutMs: number | undefined;
+  /** Page size of node and pod lists (`--chunk-size`). */
+  readonly limit: number | undefined;
   close(): Promise<void>;
+}
+
+/** Parses `--chunk-size` (a positive integer, as kubectl takes it). */
+export function parseChunkSize(value: unknown, command: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`--chunk-size must be a positive integer, got ${JSON.stringify(value)}`, command);
+  }
+  return Number(value);
 }
 
 export async function openSource(
@@ -33,6 +46,7 @@ export async function openSource(
   command: string,
   io: CliIO,
 ): Promise<OpenedSource> {
+  const limit = parseChunkSize(values['chunk-size'], command);
   const snapshotFile = typeof values['snapshot'] === 'string' ? values['snapshot'] : undefined;
   const metricsFile = typeof values['metrics-file'] === 'string' ? values['metrics-file'] : undefined;
   if (snapshotFile !== undefined) {
@@ -48,6 +62,7 @@ export async function openSource(
       defaultNamespace: 'default',
       client: undefined,
       timeoutMs: undefined,
+      limit,
       close: () => Promise.resolve(),
     };
   }
@@ -59,6 +74,7 @@ export async function openSource(
     defaultNamespace: client.namespace,
     client,
     timeoutMs: options.timeoutMs,
+    limit,
     close: () => client.close(),
   };
 }

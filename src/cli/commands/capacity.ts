@@ -146,6 +146,7 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
       filter,
       parts: { nodes: true, pods: true, nodeMetrics: wantMetrics, podMetrics: wantMetrics },
       timeoutMs: opened.timeoutMs,
+      limit: opened.limit,
       signal: io.signal,
       onProgress: progress.onProgress,
     });

@@ -17,6 +17,7 @@ import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, clusterOptions, connect } from '../c
 import { EXIT_OK, type Command } from '../command.js';
 import { writeLine, type CliIO } from '../io.js';
 import { progressLine } from '../progress.js';
+import { parseChunkSize } from '../source.js';
 import { UsageError } from '../usage-error.js';
 
 const HELP = `Save a snapshot of the cluster for offline analysis, or describe a saved one.
@@ -34,6 +35,7 @@ Flags:
   -n, --namespace NAME          Only pods of this namespace (default: all)
   -l, --selector SELECTOR       Only pods matching this label selector
       --node-labels SELECTOR    Only nodes matching this label selector
+      --chunk-size N            Objects per page when listing nodes and pods (default 500)
 
 ${CLUSTER_FLAGS_HELP}
 
@@ -46,6 +48,7 @@ const FLAGS = {
   namespace: { type: 'string', short: 'n' },
   selector: { type: 'string', short: 'l' },
   'node-labels': { type: 'string' },
+  'chunk-size': { type: 'string' },
 } as const;
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
@@ -89,6 +92,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       filter,
       parts: { nodes: true, pods: true, nodeMetrics: true, podMetrics: true, version: true },
       timeoutMs: options.timeoutMs,
+      limit: parseChunkSize(values['chunk-size'], 'snapshot'),
       signal: io.signal,
       onProgress: progress.onProgress,
     });

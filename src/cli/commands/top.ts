@@ -128,6 +128,7 @@ async function topNodes(
       filter,
       parts: { nodes: true, nodeMetrics: true },
       timeoutMs: opened.timeoutMs,
+      limit: opened.limit,
       signal: io.signal,
     });
     // kubectl top fails outright without the metrics API: there is nothing to show.
@@ -189,6 +190,7 @@ async function topPods(
       filter,
       parts: { podMetrics: true },
       timeoutMs: opened.timeoutMs,
+      limit: opened.limit,
       signal: io.signal,
     });
     if (info.metricsError !== undefined) throw info.metricsError;
