@@ -165,10 +165,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+/** Settles like `promise`, or rejects with `reason()` as soon as `signal` aborts (the work goes on). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
+    const onAbort = (): void => reject(reason());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
@@ -183,29 +184,21 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return raceAbort(promise, signal, () => signal.reason as Error);
+}
+
 /**
  * Waits for a shared promise (a cached discovery request) on behalf of one caller: rejects with
  * `KUBEMETRICS_ERR_ABORTED` when that caller's signal aborts, without cancelling the shared work.
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
   if (signal === undefined) return promise;
-  const aborted = (): KubemetricsError =>
-    new KubemetricsError('KUBEMETRICS_ERR_ABORTED', `${what} was aborted`);
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(
+    promise,
+    signal,
+    () => new KubemetricsError('KUBEMETRICS_ERR_ABORTED', `${what} was aborted`),
+  );
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
