@@ -55,3 +55,11 @@ export type {
 } from './metrics-client.js';
 export { getNodesMetrics, getPodsMetrics, getPodsMetricsInAllNamespaces } from './python-compat.js';
 export type { MetricsSource, PodsMetricsError } from './python-compat.js';
+export {
+  resolveConnection,
+  watch,
+  Watch,
+  type WatchEvent,
+  type WatchEventType,
+  type WatchOptions,
+} from './watch.js';

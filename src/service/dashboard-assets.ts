@@ -1,0 +1,262 @@
+/**
+ * The dashboard: one HTML page, one stylesheet and one script, served by the service itself (no
+ * front-end build; `tsc` ships these strings in dist). The script reads `/api/v1/dashboard`,
+ * redraws on every `change` server-sent event (polling every 5 s when EventSource is unavailable
+ * or a bearer token is needed, since EventSource cannot send headers), and builds the DOM with
+ * `textContent` only, so object names from the cluster can never inject markup.
+ */
+
+/** The page; `/assets/dashboard.css` and `/assets/dashboard.js` do the rest. */
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kubemetrics — cluster capacity</title>
+<link rel="stylesheet" href="/assets/dashboard.css">
+</head>
+<body>
+<header>
+  <h1>kubemetrics <span class="sub">cluster capacity</span></h1>
+  <div id="age" class="age" role="status" aria-live="polite">loading…</div>
+</header>
+<main>
+  <section id="totals" class="totals" aria-label="Cluster totals"></section>
+  <section aria-labelledby="nodes-title">
+    <h2 id="nodes-title">Nodes <span class="legend"><i class="req"></i>requests <i class="lim"></i>limits <i class="use"></i>usage <span class="muted">of allocatable</span></span></h2>
+    <div id="bars" class="bars"></div>
+  </section>
+  <div class="columns">
+    <section aria-labelledby="ns-title"><h2 id="ns-title">Top namespaces <span class="muted">by cpu requests</span></h2><table id="namespaces"></table></section>
+    <section aria-labelledby="wl-title"><h2 id="wl-title">Top workloads <span class="muted">by cpu requests</span></h2><table id="workloads"></table></section>
+  </div>
+  <section aria-labelledby="table-title">
+    <h2 id="table-title">Node table</h2>
+    <input id="filter" type="search" placeholder="Filter nodes by name or role…" aria-label="Filter nodes">
+    <table id="node-table" class="sortable"></table>
+  </section>
+  <section id="drill" aria-labelledby="drill-title" hidden>
+    <h2 id="drill-title">Pods</h2>
+    <table id="pods"></table>
+  </section>
+</main>
+<footer>Requests and limits follow the Kubernetes rules; usage comes from metrics.k8s.io — "no metrics" is never shown as 0.</footer>
+<script type="module" src="/assets/dashboard.js"></script>
+</body>
+</html>
+`;
+
+/** Styles: light and dark, no external fonts. */
+export const DASHBOARD_CSS = `:root{--bg:#f6f7f9;--fg:#1d232b;--muted:#6b7480;--card:#fff;--line:#e3e6ea;--req:#3b82f6;--lim:#f59e0b;--use:#10b981;--warn:#b91c1c;--warnbg:#fee2e2;--ok:#065f46;--okbg:#d1fae5}
+@media (prefers-color-scheme:dark){:root{--bg:#111418;--fg:#e6e9ed;--muted:#9aa3ad;--card:#1a1f25;--line:#2b323a;--warnbg:#3b1212;--warn:#fca5a5;--okbg:#0b2e22;--ok:#6ee7b7}}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--fg)}
+header{display:flex;justify-content:space-between;align-items:center;padding:14px 24px;background:var(--card);border-bottom:1px solid var(--line)}
+h1{font-size:18px;margin:0}h1 .sub{font-weight:400;color:var(--muted)}h2{font-size:15px;margin:22px 0 10px}
+main{padding:0 24px 24px;max-width:1400px;margin:auto}footer{color:var(--muted);padding:12px 24px;font-size:12px}
+.muted{color:var(--muted);font-weight:400}
+.age{padding:4px 10px;border-radius:999px;background:var(--okbg);color:var(--ok);font-weight:600}
+.age.stale{background:var(--warnbg);color:var(--warn)}
+.totals{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;margin-top:18px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
+.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}.card .value{font-size:22px;font-weight:650}
+.card .detail{color:var(--muted);font-size:12px}
+.bars{display:grid;gap:8px}
+.node{display:grid;grid-template-columns:minmax(140px,220px) 1fr 1fr;gap:12px;align-items:center;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px;cursor:pointer}
+.node:hover,.node:focus{outline:2px solid var(--req)}
+.node .name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.bar{position:relative;height:18px;background:var(--bg);border:1px solid var(--line);border-radius:4px;overflow:hidden}
+.bar .fill{position:absolute;left:0;top:0;bottom:0;background:var(--req);opacity:.75}
+.bar .mark{position:absolute;top:-1px;bottom:-1px;width:3px}
+.bar .mark.lim{background:var(--lim)}.bar .mark.use{background:var(--use);width:4px}
+.bar .full{position:absolute;top:0;bottom:0;border-left:1px dashed var(--muted)}
+.bar .text{position:absolute;right:6px;top:0;font-size:11px;line-height:18px;color:var(--fg)}
+.bar .res{position:absolute;left:6px;top:0;font-size:11px;line-height:18px;font-weight:600}
+.legend{font-weight:400;font-size:12px;color:var(--muted);margin-left:10px}.legend i{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;border-radius:2px}
+.legend .req{background:var(--req)}.legend .lim{background:var(--lim)}.legend .use{background:var(--use)}
+.columns{display:grid;grid-template-columns:1fr 1fr;gap:18px}@media (max-width:900px){.columns{grid-template-columns:1fr}.node{grid-template-columns:1fr}}
+table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);border-radius:8px}
+th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}th:first-child,td:first-child{text-align:left}
+th{font-size:12px;color:var(--muted);font-weight:600}table.sortable th{cursor:pointer}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+tr.clickable{cursor:pointer}tr.clickable:hover{background:var(--bg)}
+input[type=search]{width:100%;max-width:360px;padding:6px 10px;margin-bottom:8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
+.over{color:var(--warn);font-weight:600}
+`;
+
+/** Behaviour: fetch, draw, live updates, sorting, filtering, drill-down. */
+export const DASHBOARD_JS = `const token = sessionStorage.getItem('kubemetrics-token');
+const headers = token ? { authorization: 'Bearer ' + token } : {};
+const state = { data: undefined, sort: { key: 'name', dir: 1 }, filter: '', node: undefined };
+
+function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (k === 'class') el.className = v;
+    else if (k === 'style') el.style.cssText = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+const fmtCpu = (q) => (q === null || q === undefined ? '–' : q.value < 1 ? Math.round(q.value * 1000) + 'm' : (Math.round(q.value * 100) / 100) + '');
+function fmtBytes(q) {
+  if (q === null || q === undefined) return '–';
+  const units = ['B', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
+  let v = q.value, i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return (v >= 100 || i === 0 ? Math.round(v) : Math.round(v * 10) / 10) + units[i];
+}
+const fmt = (res, q) => (res === 'cpu' ? fmtCpu(q) : fmtBytes(q));
+const pct = (p) => (p === null || p === undefined ? '–' : Math.round(p) + '%');
+function fmtAge(s) {
+  if (s === null || s === undefined) return 'unknown';
+  if (s < 60) return Math.round(s) + 's';
+  if (s < 3600) return Math.round(s / 60) + 'm';
+  return Math.round(s / 3600) + 'h';
+}
+
+async function getJSON(path) {
+  const res = await fetch(path, { headers });
+  if (res.status === 401) {
+    const t = prompt('This kubemetrics service needs a bearer token:');
+    if (t) { sessionStorage.setItem('kubemetrics-token', t); location.reload(); }
+    throw new Error('unauthorized');
+  }
+  if (!res.ok) throw new Error(path + ': HTTP ' + res.status);
+  return res.json();
+}
+
+function drawAge(data) {
+  const el = document.getElementById('age');
+  const stale = data.stale;
+  el.className = 'age' + (stale ? ' stale' : '');
+  const mode = data.mode === 'snapshot' ? 'snapshot, ' : '';
+  el.textContent = (stale ? '⚠ stale — ' : '') + mode + 'data age ' + fmtAge(data.ageSeconds) +
+    (data.metricsAvailable ? '' : ' · no metrics API');
+  el.title = (data.reasons || []).join('\\n');
+}
+
+function card(label, value, detail) {
+  return h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), h('div', { class: 'detail' }, detail));
+}
+
+function drawTotals(c) {
+  const cpu = c.resources.cpu, mem = c.resources.memory;
+  document.getElementById('totals').replaceChildren(
+    card('Nodes', c.nodes, c.readyNodes + ' ready' + (c.unschedulableNodes ? ', ' + c.unschedulableNodes + ' cordoned' : '')),
+    card('Pods', c.pods, c.pendingPods + ' pending · ' + pct(c.podsPercent) + ' of capacity'),
+    card('CPU requests', pct(cpu && cpu.requestsPercent), fmtCpu(cpu && cpu.requests) + ' of ' + fmtCpu(cpu && cpu.allocatable) + ' cores'),
+    card('CPU usage', pct(cpu && cpu.usagePercent), fmtCpu(cpu && cpu.usage) + ' cores' + (c.nodesWithoutMetrics ? ' · ' + c.nodesWithoutMetrics + ' node(s) without metrics' : '')),
+    card('Memory requests', pct(mem && mem.requestsPercent), fmtBytes(mem && mem.requests) + ' of ' + fmtBytes(mem && mem.allocatable)),
+    card('Memory usage', pct(mem && mem.usagePercent), fmtBytes(mem && mem.usage)),
+  );
+}
+
+function bar(res, r) {
+  const scale = Math.max(100, r.limitsPercent || 0, r.usagePercent || 0, r.requestsPercent || 0);
+  const x = (p) => Math.min(100, ((p || 0) / scale) * 100) + '%';
+  const parts = [h('div', { class: 'fill', style: 'width:' + x(r.requestsPercent) })];
+  parts.push(h('div', { class: 'full', style: 'left:' + x(100) }));
+  if (r.limitsPercent !== null) parts.push(h('div', { class: 'mark lim', style: 'left:' + x(r.limitsPercent), title: 'limits ' + pct(r.limitsPercent) }));
+  if (r.usagePercent !== null) parts.push(h('div', { class: 'mark use', style: 'left:' + x(r.usagePercent), title: 'usage ' + pct(r.usagePercent) }));
+  parts.push(h('span', { class: 'res' }, res));
+  parts.push(h('span', { class: 'text' }, 'req ' + pct(r.requestsPercent) + ' · lim ' + pct(r.limitsPercent) + ' · use ' + (r.usagePercent === null ? 'no metrics' : pct(r.usagePercent))));
+  return h('div', { class: 'bar', role: 'img', 'aria-label': res + ' requests ' + pct(r.requestsPercent) + ', limits ' + pct(r.limitsPercent) + ', usage ' + pct(r.usagePercent) + ' of allocatable' }, parts);
+}
+
+function drawBars(nodes) {
+  document.getElementById('bars').replaceChildren(...nodes.map((n) =>
+    h('div', { class: 'node', tabindex: '0', 'data-node': n.name, onclick: () => drill(n.name), onkeydown: (e) => { if (e.key === 'Enter') drill(n.name); } },
+      h('div', { class: 'name', title: n.name }, n.name, h('div', { class: 'muted' }, (n.roles.join(',') || 'worker') + ' · ' + n.pods + ' pods' + (n.ready ? '' : ' · NotReady'))),
+      bar('cpu', n.resources.cpu), bar('memory', n.resources.memory))));
+}
+
+function groupTable(id, rows, withKind) {
+  const head = h('tr', {}, h('th', {}, withKind ? 'workload' : 'namespace'), h('th', {}, 'pods'), h('th', {}, 'cpu req'), h('th', {}, 'cpu use'), h('th', {}, 'mem req'), h('th', {}, 'mem use'));
+  const body = rows.map((r) => h('tr', {},
+    h('td', {}, withKind ? r.namespace + '/' + r.kind + '/' + r.name : r.name), h('td', {}, r.pods),
+    h('td', {}, fmtCpu(r.resources.cpu.requests)), h('td', {}, r.hasMetrics ? fmtCpu(r.resources.cpu.usage) : 'no metrics'),
+    h('td', {}, fmtBytes(r.resources.memory.requests)), h('td', {}, r.hasMetrics ? fmtBytes(r.resources.memory.usage) : 'no metrics')));
+  document.getElementById(id).replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+}
+
+const COLUMNS = [
+  ['name', 'node', (n) => n.name, (n) => n.name],
+  ['pods', 'pods', (n) => n.pods, (n) => n.pods],
+  ['cpuReq', 'cpu req %', (n) => n.resources.cpu.requestsPercent, (n) => pct(n.resources.cpu.requestsPercent)],
+  ['cpuLim', 'cpu lim %', (n) => n.resources.cpu.limitsPercent, (n) => pct(n.resources.cpu.limitsPercent)],
+  ['cpuUse', 'cpu use %', (n) => n.resources.cpu.usagePercent, (n) => pct(n.resources.cpu.usagePercent)],
+  ['memReq', 'mem req %', (n) => n.resources.memory.requestsPercent, (n) => pct(n.resources.memory.requestsPercent)],
+  ['memLim', 'mem lim %', (n) => n.resources.memory.limitsPercent, (n) => pct(n.resources.memory.limitsPercent)],
+  ['memUse', 'mem use %', (n) => n.resources.memory.usagePercent, (n) => pct(n.resources.memory.usagePercent)],
+];
+
+function drawNodeTable(nodes) {
+  const f = state.filter.toLowerCase();
+  const col = COLUMNS.find((c) => c[0] === state.sort.key) || COLUMNS[0];
+  const rows = nodes.filter((n) => !f || n.name.toLowerCase().includes(f) || n.roles.join(',').includes(f)).sort((a, b) => {
+    const x = col[2](a), y = col[2](b);
+    if (x === y) return 0;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (x < y ? -1 : 1) * state.sort.dir;
+  });
+  const head = h('tr', {}, COLUMNS.map(([key, label]) => h('th', {
+    scope: 'col', 'data-key': key,
+    'aria-sort': state.sort.key === key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
+    onclick: () => { state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : key === 'name' ? 1 : -1 }; drawNodeTable(nodes); },
+  }, label)));
+  const body = rows.map((n) => h('tr', { class: 'clickable', onclick: () => drill(n.name) }, COLUMNS.map((c) => h('td', {}, c[3](n)))));
+  document.getElementById('node-table').replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+}
+
+async function drill(node) {
+  state.node = node;
+  const doc = await getJSON('/api/v1/capacity?by=pod&node=' + encodeURIComponent(node) + '&sort=requests.cpu');
+  const section = document.getElementById('drill');
+  section.hidden = false;
+  document.getElementById('drill-title').textContent = 'Pods on ' + node + ' (' + doc.total + ')';
+  const head = h('tr', {}, ['pod', 'workload', 'phase', 'cpu req', 'cpu lim', 'cpu use', 'mem req', 'mem lim', 'mem use'].map((t) => h('th', {}, t)));
+  const body = doc.pods.map((p) => h('tr', {},
+    h('td', {}, p.namespace + '/' + p.name), h('td', {}, p.workload.kind + '/' + p.workload.name), h('td', {}, p.phase || '–'),
+    h('td', {}, fmtCpu(p.resources.cpu.requests)), h('td', {}, fmtCpu(p.resources.cpu.limits)), h('td', {}, p.hasMetrics ? fmtCpu(p.resources.cpu.usage) : 'no metrics'),
+    h('td', {}, fmtBytes(p.resources.memory.requests)), h('td', {}, fmtBytes(p.resources.memory.limits)), h('td', {}, p.hasMetrics ? fmtBytes(p.resources.memory.usage) : 'no metrics')));
+  document.getElementById('pods').replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+  section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+async function refresh() {
+  try {
+    const data = await getJSON('/api/v1/dashboard');
+    state.data = data;
+    drawAge(data.data);
+    drawTotals(data.cluster);
+    drawBars(data.nodes);
+    groupTable('namespaces', data.namespaces, false);
+    groupTable('workloads', data.workloads, true);
+    drawNodeTable(data.nodes);
+    if (state.node && data.nodes.some((n) => n.name === state.node)) await drill(state.node);
+    document.body.dataset.ready = 'true';
+  } catch (error) {
+    const el = document.getElementById('age');
+    el.className = 'age stale';
+    el.textContent = '⚠ cannot reach the service: ' + error.message;
+  }
+}
+
+document.getElementById('filter').addEventListener('input', (e) => {
+  state.filter = e.target.value;
+  if (state.data) drawNodeTable(state.data.nodes);
+});
+
+void refresh();
+// ?poll=SECONDS polls instead of holding a server-sent events stream (for proxies that buffer).
+const poll = Number(new URLSearchParams(location.search).get('poll')) || 0;
+if (typeof EventSource === 'function' && !token && poll <= 0) {
+  const events = new EventSource('/api/v1/events');
+  events.addEventListener('change', () => void refresh());
+  events.addEventListener('health', (e) => drawAge(JSON.parse(e.data)));
+} else {
+  setInterval(() => void refresh(), Math.max(1, poll || 5) * 1000);
+}
+`;

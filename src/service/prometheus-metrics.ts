@@ -1,0 +1,217 @@
+/**
+ * `GET /metrics`: Prometheus text exposition from the cache, on a registry of its own (no global
+ * default registry, no process metrics). Names and labels follow kube-state-metrics'
+ * `kube_node_status_allocatable{node,resource,unit}` style: one series per object and resource,
+ * `unit` is `core` for cpu, `byte` for byte resources and `integer` otherwise, values in those
+ * units. Values are read from memory at scrape time; a scrape never calls the cluster.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import {
+  buildReport,
+  isByteResource,
+  rowAmount,
+  type Measure,
+  type ReportModel,
+  type ReportRow,
+} from '../report/index.js';
+import type { CacheRecords, ClusterView } from './cluster-cache.js';
+
+/** Options of {@link createServiceRegistry}. */
+export interface ServiceRegistryOptions {
+  /** Per-pod series (`kubemetrics_pod_resource_*`); off by default (cardinality). */
+  readonly podMetrics?: boolean | undefined;
+}
+
+const NANOS_PER_UNIT = 1_000_000_000n;
+
+function unitOf(resource: string): string {
+  if (resource === 'cpu') return 'core';
+  return isByteResource(resource) ? 'byte' : 'integer';
+}
+
+function toUnits(nanos: bigint): number {
+  return Number(nanos / NANOS_PER_UNIT) + Number(nanos % NANOS_PER_UNIT) / 1e9;
+}
+
+type Labels = Record<string, string>;
+
+/**
+ * A registry whose collectors read `view` at scrape time. The report is rebuilt only when the
+ * cache's generation changed since the last scrape.
+ */
+export function createServiceRegistry(view: ClusterView, options: ServiceRegistryOptions = {}): Registry {
+  const registry = new Registry();
+  const withPods = options.podMetrics === true;
+  let cached: { generation: number; model: ReportModel } | undefined;
+  const model = (): ReportModel => {
+    const records: CacheRecords = view.records();
+    if (cached?.generation !== records.generation) {
+      const levels = withPods
+        ? (['cluster', 'node', 'namespace', 'pod'] as const)
+        : (['cluster', 'node', 'namespace'] as const);
+      cached = { generation: records.generation, model: buildReport(records, { levels }) };
+    }
+    return cached.model;
+  };
+
+  const family = (scope: 'node' | 'namespace' | 'cluster' | 'pod', measure: Measure, help: string): void => {
+    const keyLabels =
+      scope === 'node'
+        ? ['node']
+        : scope === 'namespace'
+          ? ['namespace']
+          : scope === 'pod'
+            ? ['namespace', 'pod', 'node']
+            : [];
+    new Gauge({
+      name: `kubemetrics_${scope}_resource_${measure}`,
+      help,
+      labelNames: [...keyLabels, 'resource', 'unit'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const m = model();
+        const rows: readonly ReportRow[] =
+          scope === 'node'
+            ? m.nodes
+            : scope === 'namespace'
+              ? m.namespaces
+              : scope === 'pod'
+                ? m.pods
+                : [m.cluster];
+        for (const row of rows) {
+          const key: Labels =
+            row.level === 'node'
+              ? { node: row.name }
+              : row.level === 'namespace'
+                ? { namespace: row.name }
+                : row.level === 'pod'
+                  ? { namespace: row.namespace, pod: row.name, node: row.nodeName ?? '' }
+                  : {};
+          for (const resource of m.resourceNames) {
+            const nanos = rowAmount(row, measure, resource);
+            // No series for unknown values (no metrics, no limit set on a pod): absent, not 0.
+            if (nanos === undefined) continue;
+            this.set({ ...key, resource, unit: unitOf(resource) }, toUnits(nanos));
+          }
+        }
+      },
+    });
+  };
+
+  family('node', 'capacity', 'Node capacity (status.capacity) by resource.');
+  family('node', 'allocatable', 'Node allocatable (status.allocatable, else capacity) by resource.');
+  family('node', 'requests', 'Sum of effective requests of the non-terminal pods on the node.');
+  family('node', 'limits', 'Sum of the limits set on the non-terminal pods on the node.');
+  family('node', 'usage', 'Node usage from metrics.k8s.io; absent for a node without metrics.');
+  family('namespace', 'requests', 'Sum of effective requests of the namespace’s non-terminal pods.');
+  family('namespace', 'limits', 'Sum of the limits set on the namespace’s non-terminal pods.');
+  family('namespace', 'usage', 'Sum of pod usage in the namespace; absent when no pod has metrics.');
+  family('cluster', 'capacity', 'Sum of node capacity.');
+  family('cluster', 'allocatable', 'Sum of node allocatable.');
+  family('cluster', 'requests', 'Sum of requests of pods placed on listed nodes.');
+  family('cluster', 'limits', 'Sum of limits set on pods placed on listed nodes.');
+  family('cluster', 'usage', 'Sum of node usage over nodes that have metrics.');
+  if (withPods) {
+    family('pod', 'requests', 'Effective requests of a non-terminal pod.');
+    family('pod', 'limits', 'Limits of a non-terminal pod; absent for a resource without a limit.');
+    family('pod', 'usage', 'Pod usage from metrics.k8s.io; absent without metrics.');
+  }
+
+  new Gauge({
+    name: 'kubemetrics_cluster_nodes',
+    help: 'Nodes in the cache.',
+    registers: [registry],
+    collect() {
+      this.set(model().cluster.nodes);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_cluster_pods',
+    help: 'Non-terminal pods on listed nodes.',
+    registers: [registry],
+    collect() {
+      this.set(model().cluster.pods);
+    },
+  });
+
+  // The service's own health.
+  new Counter({
+    name: 'kubemetrics_watch_reconnects_total',
+    help: 'Times a list+watch loop lost the API server and reconnected with backoff.',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = view.health();
+      this.inc({ resource: 'nodes' }, health.nodes.reconnects);
+      this.inc({ resource: 'pods' }, health.pods.reconnects);
+    },
+  });
+  new Counter({
+    name: 'kubemetrics_watch_relists_total',
+    help: 'Lists after a watch resourceVersion expired (410 Gone).',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = view.health();
+      this.inc({ resource: 'nodes' }, health.nodes.relists);
+      this.inc({ resource: 'pods' }, health.pods.relists);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_watch_synced',
+    help: '1 when the collection has been listed and its watch is connected.',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      const health = view.health();
+      this.set({ resource: 'nodes' }, health.nodes.synced && health.nodes.connected ? 1 : 0);
+      this.set({ resource: 'pods' }, health.pods.synced && health.pods.connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_cache_objects',
+    help: 'Objects held in the cache.',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      const records = view.records();
+      this.set({ resource: 'nodes' }, records.nodes.length);
+      this.set({ resource: 'pods' }, records.pods.length);
+      this.set({ resource: 'nodemetrics' }, records.nodeMetrics.size);
+      this.set({ resource: 'podmetrics' }, records.podMetrics.size);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_cache_skipped_objects',
+    help: 'Objects left out of the cache because they could not be decoded (a malformed quantity).',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      const health = view.health();
+      this.set({ resource: 'nodes' }, health.nodes.skipped);
+      this.set({ resource: 'pods' }, health.pods.skipped);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_metrics_last_refresh_timestamp_seconds',
+    help: 'Unix time of the last successful metrics.k8s.io refresh; absent before the first.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const at = view.health().metricsRefreshedAt;
+      if (at !== undefined) this.set(at / 1000);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_data_stale',
+    help: '1 when the data is stale (not synced, a watch down, or metrics older than 3 intervals).',
+    registers: [registry],
+    collect() {
+      this.set(view.health().stale ? 1 : 0);
+    },
+  });
+  return registry;
+}

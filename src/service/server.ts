@@ -1,0 +1,333 @@
+/**
+ * The report service's HTTP server (node:http, no framework): every answer is computed from the
+ * {@link ClusterView} in memory. Routes:
+ *
+ * | route                          | answer                                                    |
+ * | ------------------------------ | --------------------------------------------------------- |
+ * | `GET /healthz`                 | 200 while the process runs (no auth)                       |
+ * | `GET /readyz`                  | 200 when synced and metrics fresh, else 503 (no auth)      |
+ * | `GET /` (Accept: text/html)    | the dashboard; any other Accept gets the nodes summary     |
+ * | `GET /dashboard`               | the dashboard                                              |
+ * | `GET /api/v1/nodes-summary`    | the per-node summary (nodes-summary.ts)                    |
+ * | `GET /api/v1/capacity`         | the report (capacity-query.ts)                             |
+ * | `GET /api/v1/dashboard`        | what the dashboard draws                                   |
+ * | `GET /api/v1/events`           | server-sent events: `change` on every update, `health`     |
+ * | `GET /metrics`                 | Prometheus text (prometheus-metrics.ts)                    |
+ *
+ * Errors are Kubernetes `Status` objects (`{"kind":"Status","code":400,"reason":"BadRequest",...}`).
+ * A handler failure answers 500 and never takes the server down.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { failureStatus } from '../api/index.js';
+import { buildReport, createPlainRowConverter, type ReportModel } from '../report/index.js';
+import type { BearerTokenCheck } from './bearer-token.js';
+import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
+import type { CacheHealth, ClusterView } from './cluster-cache.js';
+import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';
+import { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
+import { createServiceRegistry } from './prometheus-metrics.js';
+
+/** One structured log entry (the CLI decides where it goes). */
+export interface ServiceLogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly requestId?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly status?: number;
+  readonly ms?: number;
+  readonly error?: string;
+}
+
+/** Options of {@link startReportServer}. */
+export interface ReportServerOptions {
+  readonly view: ClusterView;
+  /** Default `127.0.0.1`. */
+  readonly host?: string | undefined;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number | undefined;
+  /** When set, every route but `/healthz` and `/readyz` needs `Authorization: Bearer <token>`. */
+  readonly auth?: BearerTokenCheck | undefined;
+  /** Per-pod series on `/metrics`. */
+  readonly podMetrics?: boolean | undefined;
+  /** Minimum gap between two `change` events on `/api/v1/events`, in ms (default 1000). */
+  readonly eventThrottleMs?: number | undefined;
+  /** Structured logger; default: none. */
+  readonly log?: ((entry: ServiceLogEntry) => void) | undefined;
+}
+
+/** A running server. */
+export interface ReportServer {
+  /** e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly server: Server;
+  /** Stops accepting, ends event streams and closes connections. */
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+class HttpError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(
+  res: ServerResponse,
+  code: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+function sendJSON(res: ServerResponse, code: number, value: unknown): void {
+  send(res, code, JSON_TYPE, `${JSON.stringify(value)}\n`);
+}
+
+function sendStatus(
+  res: ServerResponse,
+  code: number,
+  message: string,
+  reason?: string,
+  headers?: Record<string, string>,
+): void {
+  const status = failureStatus(code, message, undefined, reason);
+  send(res, code, JSON_TYPE, `${JSON.stringify(status)}\n`, headers);
+}
+
+/** What the data's freshness looks like in JSON answers. */
+function freshness(health: CacheHealth, generation: number): Record<string, unknown> {
+  return {
+    mode: health.mode,
+    generation,
+    ageSeconds: health.ageSeconds ?? null,
+    stale: health.stale,
+    metricsAvailable: health.metricsAvailable,
+    metricsRefreshedAt:
+      health.metricsRefreshedAt === undefined ? null : new Date(health.metricsRefreshedAt).toISOString(),
+    reasons: health.reasons,
+  };
+}
+
+function wantsHtml(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return /\btext\/html\b/i.test(accept);
+}
+
+/** Starts the server and resolves once it listens. */
+export async function startReportServer(options: ReportServerOptions): Promise<ReportServer> {
+  const { view, auth, log } = options;
+  const registry = createServiceRegistry(view, { podMetrics: options.podMetrics });
+  const throttleMs = options.eventThrottleMs ?? 1000;
+  const streams = new Set<ServerResponse>();
+  let dashboardCache: { generation: number; body: Record<string, unknown> } | undefined;
+
+  const dashboardData = (): Record<string, unknown> => {
+    const records = view.records();
+    if (dashboardCache?.generation !== records.generation) {
+      const model: ReportModel = buildReport(records, {
+        resources: ['cpu', 'memory'],
+        levels: ['cluster', 'node', 'namespace', 'workload'],
+      });
+      const convert = createPlainRowConverter(model.resourceNames);
+      const byCpuRequests = <R extends { requests: Readonly<Record<string, bigint>> }>(
+        rows: readonly R[],
+      ): R[] =>
+        [...rows].sort((a, b) => {
+          const x = a.requests['cpu'] ?? 0n;
+          const y = b.requests['cpu'] ?? 0n;
+          return x < y ? 1 : x > y ? -1 : 0;
+        });
+      dashboardCache = {
+        generation: records.generation,
+        body: {
+          cluster: convert.cluster(model.cluster),
+          nodes: model.nodes.map((row) => convert.node(row)),
+          namespaces: byCpuRequests(model.namespaces)
+            .slice(0, 10)
+            .map((row) => convert.namespace(row)),
+          workloads: byCpuRequests(model.workloads)
+            .slice(0, 10)
+            .map((row) => convert.workload(row)),
+        },
+      };
+    }
+    return { ...dashboardCache.body, data: freshness(view.health(), records.generation) };
+  };
+
+  const routes: Record<
+    string,
+    (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void
+  > = {
+    '/': (req, res) => {
+      if (wantsHtml(req)) send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML);
+      else send(res, 200, JSON_TYPE, `${encodeNodesSummary(nodesSummary(view.records()))}\n`);
+    },
+    '/dashboard': (_req, res) => send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML),
+    '/assets/dashboard.css': (_req, res) => send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS),
+    '/assets/dashboard.js': (_req, res) => send(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_JS),
+    '/api/v1/nodes-summary': (_req, res) =>
+      send(res, 200, JSON_TYPE, `${encodeNodesSummary(nodesSummary(view.records()))}\n`),
+    '/api/v1/capacity': (_req, res, url) => {
+      const query = parseCapacityQuery(url.searchParams);
+      const records = view.records();
+      const document = capacityDocument(records, query);
+      sendJSON(res, 200, { ...document, data: freshness(view.health(), records.generation) });
+    },
+    '/api/v1/dashboard': (_req, res) => sendJSON(res, 200, dashboardData()),
+    '/api/v1/events': (req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      streams.add(res);
+      const health = (): void => {
+        res.write(
+          `event: health\ndata: ${JSON.stringify(freshness(view.health(), view.records().generation))}\n\n`,
+        );
+      };
+      let pending: NodeJS.Timeout | undefined;
+      let last = 0;
+      const emit = (): void => {
+        pending = undefined;
+        last = Date.now();
+        res.write(`event: change\ndata: ${JSON.stringify({ generation: view.records().generation })}\n\n`);
+      };
+      const unsubscribe = view.onChange(() => {
+        if (pending !== undefined) return;
+        pending = setTimeout(emit, Math.max(0, last + throttleMs - Date.now()));
+      });
+      const heartbeat = setInterval(health, 5000);
+      health();
+      const end = (): void => {
+        unsubscribe();
+        clearInterval(heartbeat);
+        if (pending !== undefined) clearTimeout(pending);
+        streams.delete(res);
+      };
+      req.on('close', end);
+      res.on('close', end);
+    },
+    '/metrics': async (_req, res) => {
+      const text = await registry.metrics();
+      send(res, 200, registry.contentType, text);
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(
+        405,
+        `${req.method ?? ''} is not supported; this service only answers GET`,
+        'MethodNotAllowed',
+      );
+    if (path === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+    if (path === '/readyz') {
+      const health = view.health();
+      return sendJSON(res, health.ready ? 200 : 503, {
+        ready: health.ready,
+        reasons: health.reasons,
+        ...freshness(health, view.records().generation),
+        nodes: health.nodes,
+        pods: health.pods,
+      });
+    }
+    if (auth !== undefined && !auth.verify(req.headers.authorization))
+      throw new HttpError(
+        401,
+        'missing or wrong bearer token: send "Authorization: Bearer <token>" with the token from --auth-token-file',
+        'Unauthorized',
+      );
+    const route = routes[path];
+    if (route === undefined)
+      throw new HttpError(404, `no route ${path}; see docs/service.md for the routes`, 'NotFound');
+    await route(req, res, url);
+  };
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    const requestId =
+      typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const fail = (error: unknown): void => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        const headers: Record<string, string> =
+          error.code === 401 ? { 'www-authenticate': 'Bearer realm="kubemetrics"' } : {};
+        sendStatus(res, error.code, error.message, error.reason, headers);
+      } else if (error instanceof QueryError) {
+        sendStatus(res, 400, error.message, 'BadRequest');
+      } else {
+        log?.({
+          level: 'error',
+          msg: 'request failed',
+          requestId,
+          path: req.url,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+        sendStatus(
+          res,
+          500,
+          'internal error while answering from the cache; see the service log',
+          'InternalError',
+        );
+      }
+    };
+    res.on('finish', () =>
+      log?.({
+        level: 'info',
+        msg: 'request',
+        requestId,
+        method: req.method,
+        path: req.url,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      }),
+    );
+    try {
+      handle(req, res).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
