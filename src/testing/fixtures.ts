@@ -4,6 +4,9 @@
  * DaemonSets, Jobs, static mirror pods and bare pods, with the resource notations real manifests
  * use, init and sidecar containers, RuntimeClass overhead, pod-level resources, pending and
  * terminal pods — and metrics as metrics-server reports them (CPU in nanocores, memory in Ki).
+ * Pods are placed as kube-scheduler would: a pod is bound to a node only if its effective requests
+ * fit what the node has left (see fixture-scheduling.ts), else it stays Pending; containers are
+ * sized so requests land around 60% of CPU, usage mostly below the requests.
  * The same options and seed give the same objects on every run (seeded PRNG, fixed default clock).
  */
 import type {
@@ -26,17 +29,29 @@ import {
   APP_NAMESPACES,
   CONTROL_PLANE_POOL,
   CPU_CHOICES,
+  GPU_CPU_CHOICES,
+  GPU_MEMORY_CHOICES,
   GPU_POOL,
   JOB_NAMES,
   MEMORY_CHOICES,
   METRICS_WINDOWS,
   NAME_SUFFIX_ALPHABET,
+  POD_LEVEL_CHOICES,
   REGION,
   STATEFUL_NAMES,
   WORKER_POOLS,
   ZONES,
   type NodePool,
 } from './fixture-catalog.js';
+import {
+  CapacityLedger,
+  NodePicker,
+  aggregateContainerRequests,
+  insufficientReason,
+  podRequests,
+  quantityNanos,
+  type PodRequests,
+} from './fixture-scheduling.js';
 import { SeededRandom } from './seeded-random.js';
 
 export interface BuildClusterOptions {
@@ -58,7 +73,10 @@ export interface BuildClusterOptions {
   controlPlaneNodes?: number;
   /** Nodes whose Ready condition is False (default 0); taken from the end of the worker list. */
   notReadyNodes?: number;
-  /** Pods without a node (Pending, Unschedulable); default 1% of application pods. */
+  /**
+   * Pods without a node (Pending, Unschedulable); default 1% of application pods. Pods that fit on
+   * no node stay Pending as well, on top of these (rare unless the cluster is packed).
+   */
   pendingPods?: number;
   /** Job pods that Succeeded or Failed; default 2% of application pods. */
   terminalPods?: number;
@@ -105,6 +123,7 @@ interface NodeDraft {
 
 interface NodePlan extends NodeDraft {
   readonly node: Node;
+  /** Pods bound to the node, terminal ones included (numbers pod IPs). */
   podCount: number;
   /** Sums of the usage of pods on the node. */
   cpuNano: number;
@@ -115,6 +134,83 @@ interface ContainerPlan {
   readonly container: Container;
   readonly cpuMilli: number | undefined;
   readonly memoryBytes: number | undefined;
+  readonly cpuLimitMilli: number | undefined;
+  readonly memoryLimitBytes: number | undefined;
+}
+
+type CpuChoice = (typeof CPU_CHOICES)[number];
+type MemoryChoice = (typeof MEMORY_CHOICES)[number];
+const weights = <T extends readonly [string, number, string | undefined, number]>(
+  choices: readonly T[],
+): (readonly [T, number])[] => choices.map((c) => [c, c[3]] as const);
+const CPU_TABLE = weights(CPU_CHOICES);
+const MEMORY_TABLE = weights(MEMORY_CHOICES);
+/** Helper containers (exporters, log shippers, reloaders) are small. */
+const HELPER_CPU_TABLE = weights(CPU_CHOICES.filter((c) => c[1] <= 100));
+const HELPER_MEMORY_TABLE = weights(MEMORY_CHOICES.filter((m) => m[1] <= 128 * 2 ** 20));
+/** One-off init containers (migrations) ask for a bit more than the average container. */
+const INIT_CPU_TABLE = weights(CPU_CHOICES.filter((c) => c[1] >= 100 && c[1] <= 500));
+const INIT_MEMORY_TABLE = weights(MEMORY_CHOICES.filter((m) => m[1] >= 128 * 2 ** 20 && m[1] <= 2 ** 30));
+const GPU_CPU_TABLE = weights(GPU_CPU_CHOICES);
+const GPU_MEMORY_TABLE = weights(GPU_MEMORY_CHOICES);
+/** Share of main application containers without requests (BestEffort). */
+const MAIN_BEST_EFFORT_CHANCE = 0.08;
+/** Share of the schedulable nodes' free CPU (after DaemonSets) that application pods request. */
+const TARGET_CPU_REQUESTS = 0.6;
+/** Millicores a pod asks on top of its main container, on average (helpers, sidecars, overhead). */
+const EXTRA_CPU_PER_POD = 55;
+/** How far sizing may tilt towards larger containers when a cluster has CPU to spare. */
+const MAX_TILT = 0.5;
+
+/**
+ * The CPU choices re-weighted to `w·v^θ` (θ from -4 to {@link MAX_TILT}) so the mean request is
+ * about `meanMilli`: dense clusters (many pods per core) get smaller containers, sparse ones
+ * somewhat larger.
+ */
+function cpuTableWithMean(meanMilli: number): readonly (readonly [CpuChoice, number])[] {
+  const meanAt = (theta: number): number => {
+    let total = 0;
+    let weighted = 0;
+    for (const [choice, weight] of CPU_TABLE) {
+      const w = weight * choice[1] ** theta;
+      total += w;
+      weighted += w * choice[1];
+    }
+    return weighted / total;
+  };
+  // Bisect θ; -4 (mostly the smallest choices) if even that is not small enough.
+  let low = -4;
+  let high = MAX_TILT;
+  if (meanAt(high) <= meanMilli) low = high;
+  else if (meanAt(low) < meanMilli) {
+    for (let i = 0; i < 40; i++) {
+      const mid = (low + high) / 2;
+      if (meanAt(mid) < meanMilli) low = mid;
+      else high = mid;
+    }
+  }
+  return CPU_TABLE.map(([choice, weight]) => [choice, weight * choice[1] ** low] as const);
+}
+
+/** Limits as numbers (millicores, bytes), for usage that stays under them. */
+const milliOf = (text: string | undefined): number | undefined =>
+  text === undefined ? undefined : Number(quantityNanos(text) / 1_000_000n);
+const bytesOf = (text: string | undefined): number | undefined =>
+  text === undefined ? undefined : Number(quantityNanos(text) / 1_000_000_000n);
+
+function containerPlanOf(
+  container: Container,
+  cpuMilli: number | undefined,
+  memoryBytes: number | undefined,
+): ContainerPlan {
+  const limits = container.resources?.limits;
+  return {
+    container,
+    cpuMilli,
+    memoryBytes,
+    cpuLimitMilli: milliOf(limits?.['cpu']),
+    memoryLimitBytes: bytesOf(limits?.['memory']),
+  };
 }
 
 interface Workload {
@@ -143,6 +239,57 @@ function checkCount(name: string, value: number | undefined, min = 0): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
     fail(`${name} must be an integer >= ${min}, got ${value}`);
   }
+}
+
+/** Effective requests of a workload's pods (all replicas share one template), computed once. */
+const workloadRequests = new WeakMap<Workload, PodRequests>();
+function requestsOf(workload: Workload): PodRequests {
+  let requests = workloadRequests.get(workload);
+  if (requests === undefined) {
+    requests = podRequests({
+      containers: workload.containers.map((c) => c.container),
+      initContainers: workload.initContainers.map((c) => c.container),
+      resources: workload.podResources,
+      overhead: workload.overhead,
+    });
+    workloadRequests.set(workload, requests);
+  }
+  return requests;
+}
+
+/**
+ * The PodScheduled=False message kube-scheduler writes for a pod no node takes (FitError): taints
+ * rule out control-plane, GPU (for other pods) and unreachable nodes, `insufficient` the rest.
+ */
+function unschedulableMessage(plans: readonly NodePlan[], gpu: boolean, insufficient: string): string {
+  const reasons = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  const count = (map: Map<string, number>, reason: string): void => {
+    map.set(reason, (map.get(reason) ?? 0) + 1);
+  };
+  for (const plan of plans) {
+    const taint = !plan.ready
+      ? 'node.kubernetes.io/unreachable: '
+      : plan.controlPlane
+        ? 'node-role.kubernetes.io/control-plane: '
+        : plan.pool === GPU_POOL && !gpu
+          ? 'nvidia.com/gpu: true'
+          : undefined;
+    if (taint !== undefined) {
+      count(reasons, `node(s) had untolerated taint {${taint}}`);
+      count(preemption, 'Preemption is not helpful for scheduling');
+    } else {
+      count(reasons, gpu && plan.pool !== GPU_POOL ? 'Insufficient nvidia.com/gpu' : insufficient);
+      count(preemption, 'No preemption victims found for incoming pod');
+    }
+  }
+  const histogram = (map: Map<string, number>): string =>
+    [...map]
+      .map(([reason, n]) => `${n} ${reason}`)
+      .sort()
+      .join(', ');
+  const total = `0/${plans.length} nodes are available`;
+  return `${total}: ${histogram(reasons)}. preemption: ${total}: ${histogram(preemption)}.`;
 }
 
 /**
@@ -222,6 +369,8 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     cpuNano: 0,
     memoryBytes: 0,
   }));
+  // What each node (by index) has and what its bound, non-terminal pods request.
+  const ledger = new CapacityLedger(plans.map((p) => p.node.status?.allocatable ?? {}));
   const workers = plans.filter((p) => !p.controlPlane);
 
   // --- workloads and pods -------------------------------------------------------------------------
@@ -255,11 +404,24 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
   };
   const suffix = (length: number): string => rng.string(length, NAME_SUFFIX_ALPHABET);
 
-  const place = (workload: Workload, podName: string, node: NodePlan | undefined, phase: PodPhase): void => {
-    const pod = buildPod(workload, podName, node, phase, rng, now);
+  /**
+   * Adds the pod. A node means it is bound there; a non-terminal pod then takes its requests from
+   * the node (callers check the fit first, except for DaemonSet and static pods, which always run).
+   */
+  const place = (
+    workload: Workload,
+    podName: string,
+    node: NodePlan | undefined,
+    phase: PodPhase,
+    pendingMessage?: string,
+  ): void => {
+    const pod = buildPod(workload, podName, node, phase, rng, now, pendingMessage);
     pods.push(pod);
-    if (node !== undefined) node.podCount++;
-    if (node === undefined || phase !== 'Running' || !node.metrics || !node.ready) return;
+    if (node === undefined) return;
+    node.podCount++;
+    const terminal = phase === 'Succeeded' || phase === 'Failed';
+    if (!terminal) ledger.bind(node.index, requestsOf(workload));
+    if (phase !== 'Running' || !node.metrics || !node.ready) return;
     if (rng.chance(0.002)) return; // just started: metrics-server has no sample yet
     const metrics = buildPodMetrics(pod, workload, rng, now, nowIso);
     podMetrics.push(metrics.metrics);
@@ -267,7 +429,7 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     node.memoryBytes += metrics.memoryBytes;
   };
 
-  // DaemonSets run on every node; GPU nodes also run the device plugin.
+  // DaemonSet and static pods first: they run on their node whatever else is there.
   const daemonSets: [namespace: string, name: string, cpu: string, memory: string][] = [
     ['kube-system', 'kube-proxy', '100m', '64Mi'],
     ['monitoring', 'node-exporter', '50m', '32Mi'],
@@ -304,14 +466,51 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
   const pending = Math.min(appPods - terminal, options.pendingPods ?? Math.floor(appPods * 0.01));
   const running = appPods - terminal - pending;
 
+  // Application pods go where the scheduler would put them: untainted, Ready workers with room
+  // for their requests (GPU pods on GPU nodes); a pod that fits nowhere stays Pending.
   const schedulable = workers.filter((p) => p.pool !== GPU_POOL && p.ready);
   const fallback = schedulable.length > 0 ? schedulable : workers.length > 0 ? workers : plans;
   const gpuNodes = plans.filter((p) => p.pool === GPU_POOL && p.ready);
-  let cursor = rng.int(0, fallback.length - 1);
-  let gpuCursor = 0;
-  const nextNode = (gpu: boolean): NodePlan => {
-    if (gpu && gpuNodes.length > 0) return gpuNodes[gpuCursor++ % gpuNodes.length]!;
-    return fallback[cursor++ % fallback.length]!;
+  const picker = new NodePicker(
+    ledger,
+    fallback.map((p) => p.index),
+    rng.int(0, fallback.length - 1),
+  );
+  const gpuPicker = new NodePicker(
+    ledger,
+    gpuNodes.map((p) => p.index),
+    0,
+  );
+  let gpusLeft = gpuNodes.reduce((sum, p) => sum + (p.pool.gpus ?? 0), 0);
+  // Size application containers to the cluster, as teams do: the CPU the schedulable nodes have
+  // left after the DaemonSets fills to about TARGET_CPU_REQUESTS. Each workload is sized from what
+  // is left per pod still to come, so a few large workloads early do not overfill the cluster.
+  let cpuBudgetMilli =
+    TARGET_CPU_REQUESTS *
+    fallback.reduce(
+      (sum, p) => sum + ledger.allocatableOf(p.index, 'cpu') - ledger.requestedOf(p.index, 'cpu'),
+      0,
+    );
+  let placed = 0;
+  const cpuTables = new Map<number, readonly (readonly [CpuChoice, number])[]>();
+  const cpuTableNow = (): readonly (readonly [CpuChoice, number])[] => {
+    const perPod = cpuBudgetMilli / Math.max(1, running - placed - gpusLeft);
+    const mainMean = (perPod - EXTRA_CPU_PER_POD) / (1 - MAIN_BEST_EFFORT_CHANCE);
+    const bucket = Math.round(Math.log(Math.max(1, mainMean)) * 50); // 2% steps
+    let table = cpuTables.get(bucket);
+    if (table === undefined) cpuTables.set(bucket, (table = cpuTableWithMean(Math.exp(bucket / 50))));
+    return table;
+  };
+  let terminalCursor = 0;
+  const messages = new Map<string, string>();
+  const unschedulable = (gpu: boolean, insufficient: string): string => {
+    const key = `${gpu}/${insufficient}`;
+    let message = messages.get(key);
+    if (message === undefined) {
+      message = unschedulableMessage(plans, gpu, insufficientReason(insufficient));
+      messages.set(key, message);
+    }
+    return message;
   };
 
   let made = 0;
@@ -323,9 +522,19 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
       ['StatefulSet', 10],
       ['None', 5],
     ] as const);
-    const wantsGpu = gpuNodes.length > 0 && namespace === 'ml' && rng.chance(0.5);
-    const workload = appWorkload(namespace, kind, wantsGpu, rng, clusterCreated, now, uniqueName);
-    const replicas = Math.min(
+    // Teams ask for the GPUs there are (one per pod), not more.
+    const wantsGpu = gpusLeft > 0 && namespace === 'ml' && rng.chance(0.5);
+    const workload = appWorkload(
+      namespace,
+      kind,
+      wantsGpu,
+      cpuTableNow(),
+      rng,
+      clusterCreated,
+      now,
+      uniqueName,
+    );
+    let replicas = Math.min(
       running + pending - made,
       kind === 'None'
         ? 1
@@ -340,6 +549,10 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
               [12, 5],
             ]),
     );
+    if (wantsGpu) {
+      replicas = Math.min(replicas, gpusLeft);
+      gpusLeft -= replicas;
+    }
     const hash = workload.labels['pod-template-hash'];
     for (let r = 0; r < replicas; r++) {
       const name =
@@ -350,16 +563,26 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
             : podName(namespace, `${workload.name}-${hash ?? suffix(10)}-${suffix(5)}`);
       // Spread pending pods over the run; the odds reach 1 when only pending slots are left.
       const isPending = pendingLeft > 0 && rng.chance(pendingLeft / (running + pending - made));
-      if (isPending) pendingLeft--;
-      place(
-        workload,
-        name,
-        isPending ? undefined : nextNode(workload.gpu),
-        isPending ? 'Pending' : 'Running',
-      );
+      if (isPending) {
+        pendingLeft--;
+        place(workload, name, undefined, 'Pending', unschedulable(workload.gpu, 'cpu'));
+      } else {
+        const requests = requestsOf(workload);
+        const nodePicker = workload.gpu ? gpuPicker : picker;
+        const index = nodePicker.pick(requests);
+        const node = index >= 0 ? plans[index] : undefined;
+        if (node !== undefined) place(workload, name, node, 'Running');
+        else
+          place(workload, name, undefined, 'Pending', unschedulable(workload.gpu, nodePicker.insufficient));
+        if (!workload.gpu) {
+          placed++;
+          if (node !== undefined) cpuBudgetMilli -= requests.cpuMilli;
+        }
+      }
       made++;
     }
   }
+  // Finished Job pods stay bound to the node they ran on but no longer take any of its resources.
   let terminalMade = 0;
   while (terminalMade < terminal) {
     const namespace = rng.pick(appNamespaces);
@@ -367,7 +590,8 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     const count = Math.min(terminal - terminalMade, rng.int(1, 3));
     for (let r = 0; r < count; r++) {
       const phase: PodPhase = r === count - 1 && !rng.chance(0.2) ? 'Succeeded' : 'Failed';
-      place(workload, podName(namespace, `${workload.name}-${suffix(5)}`), nextNode(false), phase);
+      const node = fallback[terminalCursor++ % fallback.length];
+      place(workload, podName(namespace, `${workload.name}-${suffix(5)}`), node, phase);
       terminalMade++;
     }
   }
@@ -561,8 +785,8 @@ function buildNode(plan: NodeDraft, rng: SeededRandom, now: number): Node {
 }
 
 function resources(
-  cpu: (typeof CPU_CHOICES)[number] | undefined,
-  memory: (typeof MEMORY_CHOICES)[number] | undefined,
+  cpu: CpuChoice | undefined,
+  memory: MemoryChoice | undefined,
   limits: boolean,
 ): ResourceRequirements {
   const requests: ResourceList = {};
@@ -585,19 +809,62 @@ function containerPlan(
   name: string,
   image: string,
   rng: SeededRandom,
-  options: { bestEffortChance?: number; gpu?: boolean } = {},
+  options: {
+    bestEffortChance?: number;
+    gpu?: boolean;
+    helper?: boolean;
+    cpuTable?: readonly (readonly [CpuChoice, number])[];
+  } = {},
 ): ContainerPlan {
-  if (rng.chance(options.bestEffortChance ?? 0.08)) {
-    return { container: { name, image, resources: {} }, cpuMilli: undefined, memoryBytes: undefined };
+  if (options.gpu !== true && rng.chance(options.bestEffortChance ?? MAIN_BEST_EFFORT_CHANCE)) {
+    return containerPlanOf({ name, image, resources: {} }, undefined, undefined);
   }
-  const cpu = rng.pick(CPU_CHOICES);
-  const memory = rng.pick(MEMORY_CHOICES);
+  const [cpuTable, memoryTable] =
+    options.gpu === true
+      ? [GPU_CPU_TABLE, GPU_MEMORY_TABLE]
+      : options.helper === true
+        ? [HELPER_CPU_TABLE, HELPER_MEMORY_TABLE]
+        : [options.cpuTable ?? CPU_TABLE, MEMORY_TABLE];
+  const cpu = rng.weighted(cpuTable);
+  const memory = rng.weighted(memoryFor(cpu[1], memoryTable, rng));
   const container: Container = { name, image, resources: resources(cpu, memory, rng.chance(0.6)) };
   if (options.gpu === true) {
     container.resources!.requests = { ...container.resources!.requests, 'nvidia.com/gpu': '1' };
     container.resources!.limits = { ...container.resources!.limits, 'nvidia.com/gpu': '1' };
   }
-  return { container, cpuMilli: cpu[1], memoryBytes: memory[1] };
+  return containerPlanOf(container, cpu[1], memory[1]);
+}
+
+/** GiB of memory asked per core of CPU, by weight: services ask 2–5, caches and JVMs more. */
+const MEMORY_PER_CORE: readonly (readonly [number, number])[] = [
+  [2, 2],
+  [3, 3],
+  [5, 4],
+  [8, 2],
+  [12, 1],
+];
+type MemoryTable = readonly (readonly [MemoryChoice, number])[];
+const memoryTables = new WeakMap<MemoryTable, Map<number, MemoryTable>>();
+
+/**
+ * The memory choices re-weighted around what a container asking for `cpuMilli` typically asks
+ * (memory grows with CPU, at a per-core ratio drawn from {@link MEMORY_PER_CORE}).
+ */
+function memoryFor(cpuMilli: number, table: MemoryTable, rng: SeededRandom): MemoryTable {
+  const perCore = rng.weighted(MEMORY_PER_CORE);
+  let byTarget = memoryTables.get(table);
+  if (byTarget === undefined) memoryTables.set(table, (byTarget = new Map<number, MemoryTable>()));
+  const key = cpuMilli * 1000 + perCore;
+  let weighted = byTarget.get(key);
+  if (weighted === undefined) {
+    const target = Math.log2((cpuMilli / 1000) * perCore * 2 ** 30);
+    weighted = table.map(([choice, weight]) => {
+      const distance = Math.log2(choice[1]) - target;
+      return [choice, weight * Math.exp(-(distance * distance) / 2)] as const;
+    });
+    byTarget.set(key, weighted);
+  }
+  return weighted;
 }
 
 function daemonSetWorkload(
@@ -609,9 +876,13 @@ function daemonSetWorkload(
   createdMs: number,
 ): Workload {
   const hash = rng.string(10, NAME_SUFFIX_ALPHABET);
-  const cpuChoice = CPU_CHOICES.find((c) => c[0] === cpu) ?? ([cpu, 100, undefined] as const);
-  const memoryChoice =
-    MEMORY_CHOICES.find((m) => m[0] === memory) ?? ([memory, 64 * 2 ** 20, undefined] as const);
+  const cpuChoice: CpuChoice = CPU_CHOICES.find((c) => c[0] === cpu) ?? [cpu, 100, undefined, 0];
+  const memoryChoice: MemoryChoice = MEMORY_CHOICES.find((m) => m[0] === memory) ?? [
+    memory,
+    64 * 2 ** 20,
+    undefined,
+    0,
+  ];
   return {
     namespace,
     name,
@@ -624,15 +895,15 @@ function daemonSetWorkload(
       'pod-template-generation': '1',
     },
     containers: [
-      {
-        container: {
+      containerPlanOf(
+        {
           name,
           image: `registry.k8s.io/${name}:v1.32.4`,
           resources: resources(cpuChoice, memoryChoice, true),
         },
-        cpuMilli: cpuChoice[1],
-        memoryBytes: memoryChoice[1],
-      },
+        cpuChoice[1],
+        memoryChoice[1],
+      ),
     ],
     initContainers: [],
     priorityClassName: 'system-node-critical',
@@ -645,7 +916,7 @@ function daemonSetWorkload(
 
 function staticPodWorkload(component: string, node: NodePlan, rng: SeededRandom): Workload {
   const cpu = component === 'kube-apiserver' ? '250m' : component === 'etcd' ? '100m' : '200m';
-  const cpuChoice = CPU_CHOICES.find((c) => c[0] === cpu) ?? (['100m', 100, undefined] as const);
+  const cpuChoice: CpuChoice = CPU_CHOICES.find((c) => c[0] === cpu) ?? ['100m', 100, undefined, 0];
   const memoryChoice = component === 'etcd' ? MEMORY_CHOICES.find((m) => m[0] === '100Mi') : undefined;
   return {
     namespace: 'kube-system',
@@ -655,15 +926,15 @@ function staticPodWorkload(component: string, node: NodePlan, rng: SeededRandom)
     ownerUid: node.node.metadata.uid ?? rng.uuid(),
     labels: { component, tier: 'control-plane' },
     containers: [
-      {
-        container: {
+      containerPlanOf(
+        {
           name: component,
           image: `registry.k8s.io/${component}:${component === 'etcd' ? '3.5.16-0' : 'v1.32.4'}`,
           resources: resources(cpuChoice, memoryChoice, false),
         },
-        cpuMilli: cpuChoice[1],
-        memoryBytes: memoryChoice?.[1],
-      },
+        cpuChoice[1],
+        memoryChoice?.[1],
+      ),
     ],
     initContainers: [],
     priorityClassName: 'system-node-critical',
@@ -678,6 +949,7 @@ function appWorkload(
   namespace: string,
   kind: 'ReplicaSet' | 'StatefulSet' | 'None',
   gpu: boolean,
+  cpuTable: readonly (readonly [CpuChoice, number])[],
   rng: SeededRandom,
   clusterCreated: number,
   now: number,
@@ -701,38 +973,43 @@ function appWorkload(
     [3, 8],
   ] as const);
   const image = `registry.example.com/${namespace}/${base}:${rng.int(1, 4)}.${rng.int(0, 30)}.${rng.int(0, 9)}`;
-  const containers = [containerPlan(base, image, rng, { gpu })];
+  const containers = [containerPlan(base, image, rng, { gpu, cpuTable })];
+  const helpers = ['metrics-exporter', 'log-shipper', 'config-reloader'];
   for (let c = 1; c < containerCount; c++) {
+    // Container names are unique within a pod.
+    const helper = helpers.splice(rng.int(0, helpers.length - 1), 1)[0] ?? `helper-${c}`;
     containers.push(
-      containerPlan(
-        rng.pick(['metrics-exporter', 'log-shipper', 'config-reloader']),
-        `registry.example.com/tools/helper:1.${c}`,
-        rng,
-        { bestEffortChance: 0.25 },
-      ),
+      containerPlan(helper, `registry.example.com/tools/helper:1.${c}`, rng, {
+        bestEffortChance: 0.25,
+        helper: true,
+      }),
     );
   }
   const initContainers: ContainerPlan[] = [];
   if (rng.chance(0.15)) {
-    const cpu = rng.pick(CPU_CHOICES.filter((c) => c[1] >= 500));
-    const memory = rng.pick(MEMORY_CHOICES.filter((m) => m[1] >= 256 * 2 ** 20));
-    initContainers.push({
-      container: { name: 'migrate', image: `${image}-migrations`, resources: resources(cpu, memory, false) },
-      cpuMilli: cpu[1],
-      memoryBytes: memory[1],
-    });
+    const cpu = rng.weighted(INIT_CPU_TABLE);
+    const memory = rng.weighted(INIT_MEMORY_TABLE);
+    initContainers.push(
+      containerPlanOf(
+        { name: 'migrate', image: `${image}-migrations`, resources: resources(cpu, memory, false) },
+        cpu[1],
+        memory[1],
+      ),
+    );
   }
   if (rng.chance(0.1)) {
-    initContainers.push({
-      container: {
-        name: 'istio-proxy',
-        image: 'docker.io/istio/proxyv2:1.24.2',
-        restartPolicy: 'Always',
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
-      },
-      cpuMilli: 100,
-      memoryBytes: 128 * 2 ** 20,
-    });
+    initContainers.push(
+      containerPlanOf(
+        {
+          name: 'istio-proxy',
+          image: 'docker.io/istio/proxyv2:1.24.2',
+          restartPolicy: 'Always',
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+        },
+        100,
+        128 * 2 ** 20,
+      ),
+    );
   }
   const workload: Workload = {
     namespace,
@@ -751,9 +1028,40 @@ function appWorkload(
   // RuntimeClass overhead (e.g. Kata) and pod-level resources on a few workloads.
   if (rng.chance(0.03)) workload.overhead = { cpu: '250m', memory: '160Mi' };
   if (rng.chance(0.02)) {
-    workload.podResources = { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } };
+    const podResources = podLevelResources(workload);
+    if (podResources !== undefined) workload.podResources = podResources;
   }
   return workload;
+}
+
+/**
+ * The smallest pod-level resources of `POD_LEVEL_CHOICES` that API validation accepts: requests at
+ * least the container aggregate, limits at least every container's limit.
+ */
+function podLevelResources(workload: Workload): ResourceRequirements | undefined {
+  const containers = [...workload.containers, ...workload.initContainers].map((c) => c.container);
+  const aggregate = aggregateContainerRequests({
+    containers: workload.containers.map((c) => c.container),
+    initContainers: workload.initContainers.map((c) => c.container),
+  });
+  const atLeast = (text: string, amount: bigint | undefined): boolean =>
+    amount === undefined || quantityNanos(text) >= amount;
+  for (const [cpu, memory, cpuLimit, memoryLimit] of POD_LEVEL_CHOICES) {
+    const fits =
+      atLeast(cpu, aggregate.get('cpu')) &&
+      atLeast(memory, aggregate.get('memory')) &&
+      containers.every((c) => {
+        const limits = c.resources?.limits;
+        const cpuMax = limits?.['cpu'];
+        const memoryMax = limits?.['memory'];
+        return (
+          atLeast(cpuLimit, cpuMax === undefined ? undefined : quantityNanos(cpuMax)) &&
+          atLeast(memoryLimit, memoryMax === undefined ? undefined : quantityNanos(memoryMax))
+        );
+      });
+    if (fits) return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+  }
+  return undefined;
 }
 
 function jobWorkload(
@@ -765,8 +1073,8 @@ function jobWorkload(
   const base = rng.pick(JOB_NAMES);
   const createdMs = now - rng.int(10, 60 * 24 * 3) * 60_000;
   const name = uniqueName(namespace, `${base}-${Math.floor(createdMs / 60_000)}`);
-  const cpu = rng.pick(CPU_CHOICES);
-  const memory = rng.pick(MEMORY_CHOICES);
+  const cpu = rng.weighted(CPU_TABLE);
+  const memory = rng.weighted(MEMORY_TABLE);
   return {
     namespace,
     name,
@@ -775,15 +1083,15 @@ function jobWorkload(
     ownerUid: rng.uuid(),
     labels: { 'batch.kubernetes.io/job-name': name, 'job-name': name, 'app.kubernetes.io/name': base },
     containers: [
-      {
-        container: {
+      containerPlanOf(
+        {
           name: base,
           image: `registry.example.com/jobs/${base}:2.1.0`,
           resources: resources(cpu, memory, true),
         },
-        cpuMilli: cpu[1],
-        memoryBytes: memory[1],
-      },
+        cpu[1],
+        memory[1],
+      ),
     ],
     initContainers: [],
     restartPolicy: 'Never',
@@ -826,6 +1134,7 @@ function buildPod(
   phase: PodPhase,
   rng: SeededRandom,
   now: number,
+  pendingMessage?: string,
 ): Pod {
   const createdMs = Math.min(
     now - 60_000,
@@ -882,6 +1191,7 @@ function buildPod(
       lastTransitionTime: iso(createdMs),
       reason: 'Unschedulable',
       message:
+        pendingMessage ??
         '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
     };
     status.conditions = [unschedulable];
@@ -966,6 +1276,20 @@ function initStatus(container: Container, time: string): ContainerStatus {
   };
 }
 
+/**
+ * CPU a container uses: mostly 10–90% of its request, sometimes bursting above it (up to the
+ * limit, or 1.5× the request without one); a few dozen millicores without a request.
+ */
+function containerCpuNano(c: ContainerPlan, rng: SeededRandom): number {
+  if (c.cpuMilli === undefined) return rng.int(1, 40) * 1e6;
+  const request = c.cpuMilli * 1e6;
+  if (rng.chance(0.1)) {
+    const ceiling = c.cpuLimitMilli === undefined ? request * 1.5 : c.cpuLimitMilli * 1e6;
+    if (ceiling > request) return request + rng.next() * (ceiling - request);
+  }
+  return request * (0.1 + rng.next() * 0.8);
+}
+
 function buildPodMetrics(
   pod: Pod,
   workload: Workload,
@@ -980,11 +1304,14 @@ function buildPodMetrics(
     ...workload.containers,
   ];
   const containers = running.map((c) => {
-    const cpu =
-      c.cpuMilli === undefined ? rng.int(1, 50) * 1e6 : c.cpuMilli * 1e6 * (0.05 + rng.next() * 1.2);
-    const memory =
-      c.memoryBytes === undefined ? rng.int(20, 200) * 2 ** 20 : c.memoryBytes * (0.3 + rng.next() * 0.8);
-    const cpuRounded = Math.max(1, Math.round(cpu + rng.int(0, 999_999)));
+    const cpuLimit = c.cpuLimitMilli === undefined ? Infinity : c.cpuLimitMilli * 1e6;
+    const cpu = Math.min(cpuLimit, containerCpuNano(c, rng) + rng.int(0, 999_999));
+    const memoryLimit = c.memoryLimitBytes === undefined ? Infinity : c.memoryLimitBytes * 0.98;
+    const memory = Math.min(
+      memoryLimit,
+      c.memoryBytes === undefined ? rng.int(20, 200) * 2 ** 20 : c.memoryBytes * (0.3 + rng.next() * 0.8),
+    );
+    const cpuRounded = Math.max(1, Math.round(cpu));
     const memoryKi = Math.max(1, Math.round(memory / 1024));
     cpuNano += cpuRounded;
     memoryBytes += memoryKi * 1024;
