@@ -1,14 +1,26 @@
 /**
  * Fuzzing the request pipeline: thousands of random paths (valid shapes with random segments,
  * percent-escapes good and bad, `.`/`..`), selectors, methods and headers. Every answer must be a
- * success or a 400/404/405 `Status` (never a 5xx, never HTML), and the server must stay up.
+ * success or a 400/404/405 `Status` (never a 5xx, never HTML), and the server must stay up. A
+ * second run goes through TLS with delegated authentication and authorization in front (random
+ * front-proxy headers with and without the proxy's certificate, random bearer tokens checked by
+ * TokenReview, SubjectAccessReview against the test cluster): 401 and 403 join the allowed answers.
  * Deterministic: a seeded generator, so a failure reproduces.
  */
 import { Agent, request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetricsApiServer } from '../src/apiserver/index.js';
+import { ClusterAccess, createMetricsApiServer } from '../src/apiserver/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
+import { loadKubeConfig } from '../src/client/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
+import {
+  createCertificateAuthority,
+  issueClientCertificate,
+  startTestCluster,
+} from '../src/testing/index.js';
+import type { TestCluster } from '../src/testing/index.js';
 
 /** mulberry32: small, fast, seeded. */
 function random(seed: number): () => number {
@@ -116,9 +128,15 @@ let server: MetricsApiServer;
 let port = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-function send(method: string, path: string, headers: Record<string, string>): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  secure?: { port: number; agent: HttpsAgent },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+    const options = { host: '127.0.0.1', method, path, headers };
+    const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -129,15 +147,22 @@ function send(method: string, path: string, headers: Record<string, string>): Pr
         }),
       );
       res.on('error', reject);
-    });
+    };
+    const req =
+      secure === undefined
+        ? request({ ...options, port, agent }, onResponse)
+        : httpsRequest({ ...options, port: secure.port, agent: secure.agent }, onResponse);
     req.on('error', reject);
     if (method === 'POST' || method === 'PUT' || method === 'PATCH') req.write(printable(100));
     req.end();
   });
 }
 
+let memory: MemoryMetricsProvider;
+
 beforeAll(async () => {
   const m = new MemoryMetricsProvider();
+  memory = m;
   m.setCustomMetric({
     groupResource: 'pods',
     namespace: 'shop',
@@ -204,5 +229,96 @@ describe('fuzzing the request pipeline', () => {
     for (const code of [200, 400, 404, 405])
       expect(seen.get(code) ?? 0, `answers with ${code}`).toBeGreaterThan(20);
     expect((await send('GET', '/healthz', {})).body).toBe('ok');
+  });
+});
+
+describe('fuzzing with authentication and authorization in front', () => {
+  const frontProxyCA = createCertificateAuthority('fuzz-front-proxy');
+  const proxy = issueClientCertificate(frontProxyCA, 'front-proxy-client');
+  let cluster: TestCluster;
+  let access: ClusterAccess;
+  let secureServer: MetricsApiServer;
+  let withCert: HttpsAgent;
+  let withoutCert: HttpsAgent;
+  let securePort = 0;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({
+      tls: false,
+      users: [
+        { name: 'admin', groups: ['system:masters'], token: 'admin-token' },
+        { name: 'reader', token: 'reader-token', allow: [{ verbs: ['get', 'list'] }] },
+        { name: 'nobody', token: 'nobody-token', allow: [] },
+      ],
+      frontProxy: { caPem: frontProxyCA.certPem, allowedNames: ['front-proxy-client'] },
+    });
+    access = ClusterAccess.fromKubeConfig(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath, env: {} }));
+    secureServer = createMetricsApiServer({
+      providers: { custom: memory, external: memory, resource: memory },
+      objectLister: memory.objectLister,
+      cluster: access,
+      authentication: {},
+      authorization: { mode: 'Webhook' },
+    });
+    const started = await secureServer.start({ host: '127.0.0.1' });
+    securePort = started.port;
+    const ca = started.caBundle ?? '';
+    withCert = new HttpsAgent({ keepAlive: true, maxSockets: 8, ca, cert: proxy.certPem, key: proxy.keyPem });
+    withoutCert = new HttpsAgent({ keepAlive: true, maxSockets: 8, ca });
+    const probe = (): Promise<Answer> => send('GET', '/readyz', {}, { port: securePort, agent: withoutCert });
+    for (let i = 0; i < 100 && (await probe()).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 20));
+  });
+
+  afterAll(async () => {
+    withCert.destroy();
+    withoutCert.destroy();
+    await secureServer.stop();
+    await access.close();
+    await cluster.stop();
+  });
+
+  it('1000 random requests: only successes or 400/401/403/404/405 Status answers', async () => {
+    const USERS = ['system:kube-aggregator', 'admin', 'reader', 'nobody', 'mallory', printable(12), ''];
+    const GROUPS = ['system:masters', 'system:authenticated', 'devs', printable(8)];
+    const TOKENS = ['admin-token', 'reader-token', 'nobody-token', randomText(20), '', 'x y'];
+    const unexpected: string[] = [];
+    const seen = new Map<number, number>();
+    const jobs = Array.from({ length: 1000 }, () => {
+      const headers: Record<string, string> = {};
+      if (chance(0.5)) headers['x-remote-user'] = pick(USERS);
+      if (chance(0.5)) headers['x-remote-group'] = pick(GROUPS);
+      if (chance(0.1))
+        headers[`x-remote-extra-${randomText(6).replace(/[^a-z0-9]/gi, '') || 'k'}`] = printable(10);
+      if (chance(0.3)) headers['authorization'] = `Bearer ${pick(TOKENS)}`;
+      if (chance(0.5)) headers['accept'] = pick(ACCEPTS);
+      return { method: pick(METHODS), path: randomPath(), headers, cert: chance(0.5) };
+    });
+    for (let i = 0; i < jobs.length; i += 16) {
+      await Promise.all(
+        jobs.slice(i, i + 16).map(async ({ method, path, headers, cert }) => {
+          const answer = await send(method, path, headers, {
+            port: securePort,
+            agent: cert ? withCert : withoutCert,
+          });
+          seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
+          const where = `${method} ${path} ${JSON.stringify(headers)} cert=${cert} → ${answer.status}`;
+          if (![200, 301, 304, 400, 401, 403, 404, 405].includes(answer.status)) {
+            unexpected.push(`${where}: ${answer.body.slice(0, 200)}`);
+            return;
+          }
+          if (answer.status >= 400) {
+            const status = JSON.parse(answer.body) as { kind: string; code: number };
+            if (status.kind !== 'Status' || status.code !== answer.status)
+              unexpected.push(`${where}: not a Status: ${answer.body.slice(0, 200)}`);
+          }
+        }),
+      );
+    }
+    expect(unexpected).toEqual([]);
+    // Seeded, so these counts are the same on every run; each kind of answer is reached.
+    for (const code of [200, 401, 403, 404])
+      expect(seen.get(code) ?? 0, `answers with ${code}`).toBeGreaterThan(code === 200 ? 5 : 20);
+    expect((await send('GET', '/healthz', {}, { port: securePort, agent: withoutCert })).body).toBe('ok');
   });
 });

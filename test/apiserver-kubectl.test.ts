@@ -1,7 +1,9 @@
 /**
- * The real kubectl against the metrics API server over plain HTTP: `kubectl get --raw` on every
- * route shape and the discovery/OpenAPI documents, `kubectl api-versions`, `api-resources` and
- * `top pod`. Skipped (with a message) when /usr/bin/kubectl is not installed.
+ * The real kubectl against the metrics API server: over TLS (the generated serving certificate's
+ * CA in the kubeconfig, a client certificate the server trusts, no anonymous access) `kubectl get
+ * --raw` on every route shape and discovery document and `kubectl api-versions`; over plain HTTP
+ * the OpenAPI documents, Status errors, `api-resources` and `top pod`. Skipped (with a message)
+ * when /usr/bin/kubectl is not installed.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createMetricsApiServer } from '../src/apiserver/index.js';
+import { createCertificateAuthority, issueClientCertificate } from '../src/testing/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
 
@@ -26,6 +29,7 @@ interface Run {
 
 let dir = '';
 const servers: MetricsApiServer[] = [];
+const stops: (() => Promise<void>)[] = [];
 
 async function kubeconfigFor(server: MetricsApiServer, name: string): Promise<string> {
   const { url } = await server.listen();
@@ -68,6 +72,10 @@ function kubectl(kubeconfig: string, ...args: string[]): Promise<Run> {
 
 let full = '';
 let empty = '';
+let secure = '';
+let noCertificate = '';
+
+const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 beforeAll(async () => {
   if (!haveKubectl) return;
@@ -115,10 +123,44 @@ beforeAll(async () => {
   servers.push(server, bare);
   full = await kubeconfigFor(server, 'full');
   empty = await kubeconfigFor(bare, 'empty');
+
+  // Over TLS: only a client certificate from this CA gets in (anonymous access is off).
+  const clientCA = createCertificateAuthority('kubectl-client-ca');
+  const client = issueClientCertificate(clientCA, 'jane', ['system:masters']);
+  const tlsServer = createMetricsApiServer({
+    providers: { custom: m, external: m, resource: m },
+    objectLister: m.objectLister,
+    authentication: { clientCA: { caPem: clientCA.certPem } },
+    authorization: { mode: 'AlwaysAllow' },
+  });
+  const started = await tlsServer.start({ host: '127.0.0.1' });
+  stops.push(() => tlsServer.stop());
+  const config = (user: Record<string, string>) =>
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'tls',
+          cluster: { server: started.url, 'certificate-authority-data': b64(started.caBundle ?? '') },
+        },
+      ],
+      users: [{ name: 'jane', user }],
+      contexts: [{ name: 'tls', context: { cluster: 'tls', user: 'jane' } }],
+      'current-context': 'tls',
+    });
+  secure = join(dir, 'secure.kubeconfig');
+  await writeFile(
+    secure,
+    config({ 'client-certificate-data': b64(client.certPem), 'client-key-data': b64(client.keyPem) }),
+  );
+  noCertificate = join(dir, 'no-certificate.kubeconfig');
+  // kubectl would prompt for a password with no credentials at all; a token the server cannot check is as good.
+  await writeFile(noCertificate, config({ token: 'not-a-token-this-server-accepts' }));
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
+  await Promise.all([...servers.map((s) => s.close()), ...stops.map((stop) => stop())]);
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
@@ -156,9 +198,9 @@ const RAW: readonly [string, string][] = [
   ['/api', 'APIVersions'],
 ];
 
-describe.skipIf(!haveKubectl)('real kubectl over plain HTTP', () => {
+describe.skipIf(!haveKubectl)('real kubectl over TLS with a client certificate', () => {
   it('kubectl get --raw on every route shape and discovery document', async () => {
-    const runs = await Promise.all(RAW.map(([path]) => kubectl(full, 'get', '--raw', path)));
+    const runs = await Promise.all(RAW.map(([path]) => kubectl(secure, 'get', '--raw', path)));
     runs.forEach((run, i) => {
       const [path, kind] = RAW[i] ?? ['', ''];
       expect({ path, code: run.code, stderr: run.stderr }).toEqual({ path, code: 0, stderr: '' });
@@ -170,6 +212,26 @@ describe.skipIf(!haveKubectl)('real kubectl over plain HTTP', () => {
     expect(pods.items.map((i) => i.describedObject.name).sort()).toEqual(['web-1', 'web-2']);
   });
 
+  it('kubectl api-versions lists the served groups', async () => {
+    const versions = await kubectl(secure, 'api-versions');
+    expect(versions).toMatchObject({ code: 0, stderr: '' });
+    expect(versions.stdout.trim().split('\n')).toEqual([
+      'custom.metrics.k8s.io/v1beta1',
+      'custom.metrics.k8s.io/v1beta2',
+      'external.metrics.k8s.io/v1beta1',
+      'metrics.k8s.io/v1',
+      'metrics.k8s.io/v1beta1',
+    ]);
+  });
+
+  it('without the client certificate kubectl gets 401', async () => {
+    const run = await kubectl(noCertificate, 'get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Unauthorized/);
+  });
+});
+
+describe.skipIf(!haveKubectl)('real kubectl over plain HTTP', () => {
   it('kubectl get --raw on the OpenAPI documents', async () => {
     const index = await kubectl(full, 'get', '--raw', '/openapi/v3');
     expect(index.code).toBe(0);

@@ -28,6 +28,9 @@ export class RequestTimeoutError extends Error {
  */
 export function abortable<T>(value: MaybePromise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
+  // A synchronous answer (the memory provider's) cannot hang: no abort listener needed.
+  if (typeof (value as { then?: unknown } | null | undefined)?.then !== 'function')
+    return Promise.resolve(value);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });

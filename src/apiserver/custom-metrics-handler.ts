@@ -4,8 +4,7 @@
  * for Pods metrics), and metrics about a namespace (`…/namespaces/prod/metrics/queue_length`).
  * Semantics of kubernetes-sigs/custom-metrics-apiserver `pkg/registry/custom_metrics/reststorage.go`.
  */
-import { parseLabelSelector } from '../api/index.js';
-import type { MetricValueList, MetricValueV1beta1, MetricValueV1beta2 } from '../api/index.js';
+import type { LabelSelector, MetricValueList, MetricValueV1beta1, MetricValueV1beta2 } from '../api/index.js';
 import { callAbortable } from './abortable.js';
 import { formatGroupResource, objectKindFor } from './group-resource.js';
 import type { HandlerContext, HandlerDependencies } from './handler-context.js';
@@ -19,9 +18,26 @@ import {
   timestampOr,
 } from './provider-output.js';
 import type { CustomMetricRoute } from './route.js';
+import { labelSelectorFor } from './selector-cache.js';
 import { StatusError } from './status-error.js';
-import { encodeMetricValueList, metricSelectorWire } from './wire-encoding.js';
+import {
+  encodeCustomMetricValue,
+  encodeMetricValueList,
+  metricSelectorWire,
+  metricValueListOf,
+} from './wire-encoding.js';
 import type { CustomMetricItem } from './wire-encoding.js';
+
+/**
+ * The wire form of values providers returned, by value object: a provider that keeps its values
+ * (the memory provider, a cache refreshed per scrape) returns the same objects request after
+ * request, and the HPA asks the same question every 15 s. Values are immutable by contract
+ * (provider.ts), so an object seen before with the same request shape (version, resource,
+ * namespace, metric, metric selector, and — for values without a timestamp — the same second)
+ * reuses its encoding, validation included. One entry per object; a WeakMap, so nothing is kept
+ * alive for it.
+ */
+const encodedValues = new WeakMap<object, { key: string; item: MetricValueV1beta1 | MetricValueV1beta2 }>();
 
 /**
  * 404 in custom-metrics-apiserver's words (`provider.NewMetricNotFoundError` /
@@ -36,11 +52,23 @@ function metricNotFound(route: CustomMetricRoute, name?: string): StatusError {
   });
 }
 
+/** Names of listed objects, by the identity of the lister's answer (listers may reuse answers). */
+const listedNames = new WeakMap<readonly unknown[], string[]>();
+
+/**
+ * Encoded items by the identity of the provider's answer, for the same names and request shape:
+ * a provider that returns the same array for the same question is answered without walking it.
+ */
+const encodedAnswers = new WeakMap<
+  readonly unknown[],
+  { key: string; names: readonly string[] | undefined; items: (MetricValueV1beta1 | MetricValueV1beta2)[] }
+>();
+
 /** Names of the objects matching the selector, when the object lister knows the resource. */
 async function resolveNames(
   route: CustomMetricRoute,
   query: CustomMetricQuery,
-  selector: ReturnType<typeof parseLabelSelector>,
+  selector: LabelSelector,
   deps: HandlerDependencies,
 ): Promise<string[] | undefined> {
   const lister = deps.objectLister;
@@ -50,13 +78,18 @@ async function resolveNames(
     query.signal,
   );
   if (objects === undefined) return undefined;
-  return [
+  const listed = expectArray('ObjectLister.list', objects);
+  const known = listedNames.get(listed);
+  if (known !== undefined) return known;
+  const names = [
     ...new Set(
-      expectArray('ObjectLister.list', objects).map((o) =>
+      listed.map((o) =>
         expectString('ObjectLister.list', 'name', expectObject('ObjectLister.list', 'object', o)['name']),
       ),
     ),
   ];
+  listedNames.set(listed, names);
+  return names;
 }
 
 export async function getCustomMetric(
@@ -66,7 +99,7 @@ export async function getCustomMetric(
 ): Promise<MetricValueList<MetricValueV1beta1 | MetricValueV1beta2>> {
   const provider: CustomMetricsProvider | undefined = deps.providers.custom;
   if (provider === undefined) throw new StatusError(404, 'the server could not find the requested resource');
-  const metricSelector = parseLabelSelector(ctx.query.get('metricLabelSelector') ?? '');
+  const metricSelector = labelSelectorFor(ctx.query.get('metricLabelSelector') ?? '');
   const query: CustomMetricQuery = {
     signal: ctx.signal,
     groupResource: route.groupResource,
@@ -106,7 +139,7 @@ export async function getCustomMetric(
     return encodeMetricValueList(route.version, [toItem('getMetricByName', found, name)]);
   }
 
-  const selector = parseLabelSelector(ctx.query.get('labelSelector') ?? '');
+  const selector = labelSelectorFor(ctx.query.get('labelSelector') ?? '');
   const names = await resolveNames(route, query, selector, deps);
   let values: readonly unknown[] = [];
   if (names === undefined || names.length > 0) {
@@ -116,15 +149,40 @@ export async function getCustomMetric(
     );
     values = expectArray('getMetricBySelector', answered);
   }
-  let items = values.map((v) => toItem('getMetricBySelector', v));
-  if (names !== undefined) {
-    const wanted = new Set(names);
-    items = items.filter((item) => wanted.has(item.describedObject.name));
+  const shape = [
+    route.version,
+    formatGroupResource(route.groupResource),
+    route.namespace,
+    route.metric,
+    metricSelector.toString(),
+  ].join('\u0000');
+  // Values without a timestamp are stamped with the request time (whole seconds).
+  const shapeNow = `${shape}\u0000${Math.floor(ctx.now.getTime() / 1000)}`;
+  const encode = (raw: unknown): MetricValueV1beta1 | MetricValueV1beta2 => {
+    if (typeof raw !== 'object' || raw === null)
+      return encodeCustomMetricValue(route.version, toItem('getMetricBySelector', raw));
+    const key = (raw as { timestamp?: unknown }).timestamp === undefined ? shapeNow : shape;
+    const memo = encodedValues.get(raw);
+    if (memo !== undefined && memo.key === key) return memo.item;
+    const item = encodeCustomMetricValue(route.version, toItem('getMetricBySelector', raw));
+    encodedValues.set(raw, { key, item });
+    return item;
+  };
+  const answered = encodedAnswers.get(values);
+  let items: (MetricValueV1beta1 | MetricValueV1beta2)[];
+  if (answered !== undefined && answered.key === shapeNow && answered.names === names) items = answered.items;
+  else {
+    items = values.map(encode);
+    if (names !== undefined) {
+      const wanted = new Set(names);
+      items = items.filter((item) => wanted.has(item.describedObject.name ?? ''));
+    }
+    encodedAnswers.set(values, { key: shapeNow, names, items });
   }
   if (
     items.length === 0 &&
     !(await deps.catalog.hasCustomMetric(route.groupResource, route.metric, ctx.signal))
   )
     throw metricNotFound(route);
-  return encodeMetricValueList(route.version, items);
+  return metricValueListOf(route.version, items);
 }

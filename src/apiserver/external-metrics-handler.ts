@@ -3,7 +3,6 @@
  * selector applies to the metric's labels (kubernetes-sigs/custom-metrics-apiserver
  * `pkg/registry/external_metrics/reststorage.go`). The HPA sums every returned series.
  */
-import { parseLabelSelector } from '../api/index.js';
 import type { ExternalMetricValueList } from '../api/index.js';
 import { callAbortable } from './abortable.js';
 import type { HandlerContext, HandlerDependencies } from './handler-context.js';
@@ -19,6 +18,7 @@ import type { ExternalMetricRoute } from './route.js';
 import { StatusError } from './status-error.js';
 import { encodeExternalMetricValueList } from './wire-encoding.js';
 import type { ExternalMetricItem } from './wire-encoding.js';
+import { labelSelectorFor } from './selector-cache.js';
 
 const METHOD = 'getExternalMetric';
 
@@ -29,7 +29,7 @@ export async function getExternalMetric(
 ): Promise<ExternalMetricValueList> {
   const provider = deps.providers.external;
   if (provider === undefined) throw new StatusError(404, 'the server could not find the requested resource');
-  const selector = parseLabelSelector(ctx.query.get('labelSelector') ?? '');
+  const selector = labelSelectorFor(ctx.query.get('labelSelector') ?? '');
   const answered: unknown = await callAbortable(
     () =>
       provider.getExternalMetric({

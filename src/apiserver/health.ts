@@ -37,14 +37,22 @@ async function runReady(
   }
 }
 
+/** A readiness condition of the server itself (informers synced, authentication config read). */
+export interface ServerReadinessCheck {
+  readonly name: string;
+  ready(): boolean;
+}
+
 export async function answerHealth(
   check: HealthCheckName,
   providers: MetricsProviders,
   ctx: HandlerContext,
   logger: Logger,
+  serverChecks: readonly ServerReadinessCheck[] = [],
 ): Promise<Answer> {
   const results: CheckResult[] = [{ name: 'ping', ok: true }];
   if (check === 'readyz') {
+    for (const serverCheck of serverChecks) results.push({ name: serverCheck.name, ok: serverCheck.ready() });
     const pending: Promise<CheckResult>[] = [];
     if (providers.resource !== undefined)
       pending.push(runReady('provider-resource', providers.resource, ctx.signal, logger));

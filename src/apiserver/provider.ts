@@ -22,6 +22,10 @@
  * - **Cancellation**: `signal` aborts when the client disconnects or the request times out. Pass
  *   it to your I/O; once it has aborted, whatever you return is discarded.
  * - Methods may answer synchronously or with a promise.
+ * - **Values are immutable once returned.** Return new objects for new data; never change an
+ *   object after returning it. The server may reuse the encoding of a value object it has seen
+ *   (a provider that keeps its values between requests, like the memory provider, is answered
+ *   from that reuse), so a mutated object could be served with its old content.
  */
 import type { LabelSelector } from '../api/index.js';
 import type { Quantity } from '../quantity/index.js';

@@ -35,6 +35,7 @@ import {
   encodePodMetricsList,
 } from './wire-encoding.js';
 import type { NodeMetricsItem, PodMetricsItem } from './wire-encoding.js';
+import { labelSelectorFor } from './selector-cache.js';
 
 const NODES: GroupResource = { group: '', resource: 'nodes' };
 const PODS: GroupResource = { group: '', resource: 'pods' };
@@ -135,7 +136,7 @@ export async function getNodeMetrics(
   const provider = deps.providers.resource;
   if (provider === undefined) throw new StatusError(404, 'the server could not find the requested resource');
   const single = route.name !== undefined;
-  const selector = single ? parseLabelSelector('') : parseLabelSelector(ctx.query.get('labelSelector') ?? '');
+  const selector = single ? parseLabelSelector('') : labelSelectorFor(ctx.query.get('labelSelector') ?? '');
   const fields = single ? parseFieldSelector('') : parseFieldSelector(ctx.query.get('fieldSelector') ?? '');
   checkFields(fields, ['metadata.name']);
   const exact = route.name ?? fields.exactMatch('metadata.name');
@@ -173,7 +174,7 @@ export async function getPodMetrics(
   const provider = deps.providers.resource;
   if (provider === undefined) throw new StatusError(404, 'the server could not find the requested resource');
   const single = route.name !== undefined;
-  const selector = single ? parseLabelSelector('') : parseLabelSelector(ctx.query.get('labelSelector') ?? '');
+  const selector = single ? parseLabelSelector('') : labelSelectorFor(ctx.query.get('labelSelector') ?? '');
   const fields = single ? parseFieldSelector('') : parseFieldSelector(ctx.query.get('fieldSelector') ?? '');
   checkFields(fields, ['metadata.name', 'metadata.namespace']);
   // `/pods?fieldSelector=metadata.namespace=x` is `/namespaces/x/pods`.

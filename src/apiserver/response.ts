@@ -10,7 +10,7 @@ import type { Status } from '../api/index.js';
 export function sendBody(
   res: ServerResponse,
   code: number,
-  body: string,
+  body: string | Buffer,
   contentType: string,
   headers: Readonly<Record<string, string>> = {},
 ): void {
@@ -19,7 +19,7 @@ export function sendBody(
     'Cache-Control': 'no-cache, private',
     ...headers,
     'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
   });
   res.end(body);
 }

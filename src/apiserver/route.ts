@@ -9,7 +9,8 @@
  * - external.metrics.k8s.io: `namespaces/{ns}/{metric}`.
  * - metrics.k8s.io (metrics-server): `nodes[/{name}]`, `pods`, `namespaces/{ns}/pods[/{name}]`.
  * - discovery (`/api`, `/api/v1`, `/apis[/{group}[/{version}]]`), OpenAPI (`/openapi/v2`,
- *   `/openapi/v3[/apis/{group}/{version}]`), `/version`, `/healthz`, `/livez`, `/readyz`.
+ *   `/openapi/v3[/apis/{group}/{version}]`), `/version`, `/healthz`, `/livez`, `/readyz`, and the
+ *   server's own Prometheus metrics at `/metrics`.
  *
  * Selectors stay strings here; they are parsed (and rejected with 400) by the handlers, after
  * authorization, as kube-apiserver does.
@@ -63,6 +64,7 @@ export interface PodMetricsRoute {
 export type Route =
   | { readonly kind: 'health'; readonly check: HealthCheckName }
   | { readonly kind: 'version' }
+  | { readonly kind: 'metrics' }
   | { readonly kind: 'core-api-versions' }
   | { readonly kind: 'core-resources' }
   | { readonly kind: 'api-groups' }
@@ -227,6 +229,8 @@ function routeFor(segments: readonly string[]): Route {
       return segments.length === 1 ? { kind: 'health', check: first } : notFound();
     case 'version':
       return segments.length === 1 ? { kind: 'version' } : notFound();
+    case 'metrics':
+      return segments.length === 1 ? { kind: 'metrics' } : notFound();
     case 'api':
       if (segments.length === 1) return { kind: 'core-api-versions' };
       return segments.length === 2 && second === 'v1' ? { kind: 'core-resources' } : notFound();

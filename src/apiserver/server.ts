@@ -10,12 +10,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { failureStatus } from '../api/index.js';
 import type { VersionInfo } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import { callAbortable, ClientDisconnectedError, RequestTimeoutError } from './abortable.js';
 import { forbiddenStatus, requestAttributes, unauthorizedStatus } from './auth.js';
+import { DelegatingAuthentication } from './authentication.js';
+import type { AuthenticationOptions } from './authentication.js';
+import { createAuthorizer } from './authorization.js';
+import type { AuthorizationOptions } from './authorization.js';
+import type { ClusterAccess } from './cluster-access.js';
 import type { AuthorizationDecision, Authenticator, Authorizer, UserInfo } from './auth.js';
 import { getCustomMetric } from './custom-metrics-handler.js';
 import { answerDiscovery } from './discovery-handler.js';
@@ -24,6 +31,8 @@ import type { ServedGroup } from './discovery.js';
 import { getExternalMetric } from './external-metrics-handler.js';
 import type { Answer, HandlerContext, HandlerDependencies } from './handler-context.js';
 import { answerHealth } from './health.js';
+import type { ServerReadinessCheck } from './health.js';
+import { instrumentProviders } from './instrumented-providers.js';
 import { SILENT_LOGGER } from './logger.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_LIST_METRICS_TIMEOUT_MS, MetricCatalog } from './metric-catalog.js';
@@ -35,7 +44,11 @@ import { getNodeMetrics, getPodMetrics } from './resource-metrics-handler.js';
 import { sendBody, sendJson, sendStatus } from './response.js';
 import { parseRoute } from './route.js';
 import type { Route, RouteMatch } from './route.js';
+import { ServerMetrics } from './server-metrics.js';
+import { ServingTls } from './serving-tls.js';
+import type { ServingTlsOptions } from './serving-tls.js';
 import { answerForError, describeThrown } from './status-error.js';
+import { serializeEncoded } from './wire-serializer.js';
 
 /** Options of {@link createMetricsApiServer}. */
 export interface MetricsApiServerOptions {
@@ -47,12 +60,30 @@ export interface MetricsApiServerOptions {
    */
   readonly objectLister?: ObjectLister | undefined;
   /**
-   * Authentication hook; without it every request is anonymous and allowed through. Production
-   * servers behind kube-apiserver need it (front-proxy client certificates or TokenReview).
+   * Authentication hook; without it (and without `authentication`) every request is anonymous and
+   * allowed through. Prefer `authentication`, which implements what kube-apiserver expects.
    */
   readonly authenticate?: Authenticator | undefined;
-  /** Authorization hook (SubjectAccessReview in production); without it everything is allowed. */
+  /** Authorization hook; without it (and without `authorization`) everything is allowed. */
   readonly authorize?: Authorizer | undefined;
+  /**
+   * Delegated authentication: front-proxy client certificates, client certificates, bearer tokens
+   * via TokenReview, anonymous (authentication.ts). Not together with `authenticate`.
+   */
+  readonly authentication?: AuthenticationOptions | undefined;
+  /**
+   * Delegated authorization: `{ mode: 'Webhook' }` (SubjectAccessReview, cached; `system:masters`
+   * allowed without a call) or `{ mode: 'AlwaysAllow' }`. Not together with `authorize`.
+   */
+  readonly authorization?: AuthorizationOptions | undefined;
+  /**
+   * The cluster the server is aggregated into, for TokenReview, SubjectAccessReview and the
+   * `extension-apiserver-authentication` ConfigMap (`ClusterAccess.fromKubeConfig(loadKubeConfig())`).
+   * The server does not close it.
+   */
+  readonly cluster?: ClusterAccess | undefined;
+  /** TLS for {@link MetricsApiServer.start}: certificate files (reloaded), PEM, or generated. */
+  readonly tls?: ServingTlsOptions | undefined;
   /** Structured logger (pino-compatible); silent by default. */
   readonly logger?: Logger | undefined;
   /**
@@ -84,9 +115,54 @@ export interface ListenOptions {
   readonly port?: number | undefined;
 }
 
+/** Where {@link MetricsApiServer.start} listens, and its CA when the certificate was generated. */
+export interface StartedServer {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** PEM of the generated CA (the APIService's `caBundle`); undefined with certificate files. */
+  readonly caBundle: string | undefined;
+}
+
+/** Something the server starts and stops with itself (e.g. `ClusterObjectLister`). */
+interface Startable {
+  start(): void;
+  stop(): Promise<void>;
+  synced?(): boolean;
+  stats?(): readonly {
+    readonly name: string;
+    readonly objects: number;
+    readonly stats: {
+      readonly synced: boolean;
+      readonly lists: number;
+      readonly failures: number;
+      readonly lastUpdate: number;
+    };
+  }[];
+}
+
+function isStartable(value: unknown): value is Startable {
+  return (
+    typeof (value as Partial<Startable> | undefined)?.start === 'function' &&
+    typeof (value as Partial<Startable> | undefined)?.stop === 'function'
+  );
+}
+
 export interface MetricsApiServer {
   /** The request listener: pass it to `http.createServer` or `https.createServer`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The server's own metrics (served at `/metrics`). */
+  readonly metrics: ServerMetrics;
+  /**
+   * Starts the production server: HTTPS (TLS 1.2+) with the `tls` options, client certificates
+   * requested (never required), authentication and authorization as configured, the
+   * `extension-apiserver-authentication` informer and a startable `objectLister`. Refuses to start
+   * without authentication and authorization settings (use `{ anonymous: true }` /
+   * `{ mode: 'AlwaysAllow' }` to ask for an open server). Default address 127.0.0.1, port 0.
+   */
+  start(options?: ListenOptions): Promise<StartedServer>;
+  /** Stops what `start` started: no new connections, in-flight requests get 5 s, then the rest closes. */
+  stop(): Promise<void>;
   /** Starts a plain-HTTP server on `host:port`; resolves with its URL. */
   listen(
     options?: ListenOptions,
@@ -140,6 +216,10 @@ function checkOptions(options: MetricsApiServerOptions): void {
     if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0))
       problems.push(`"${name}" must be a positive number of milliseconds, got ${String(timeout)}`);
   }
+  if (options.authenticate !== undefined && options.authentication !== undefined)
+    problems.push('give "authenticate" (a hook) or "authentication" (settings), not both');
+  if (options.authorize !== undefined && options.authorization !== undefined)
+    problems.push('give "authorize" (a hook) or "authorization" (settings), not both');
   if (problems.length > 0)
     throw new KubemetricsError(
       'KUBEMETRICS_ERR_ARGUMENT',
@@ -199,7 +279,47 @@ function openApiAnswer(route: Route, match: RouteMatch, docs: OpenApiDocuments):
 export function createMetricsApiServer(options: MetricsApiServerOptions): MetricsApiServer {
   checkOptions(options);
   const logger = options.logger ?? SILENT_LOGGER;
-  const providers = options.providers;
+  const metrics = new ServerMetrics();
+  const providers = instrumentProviders(options.providers, metrics);
+  const delegating =
+    options.authentication === undefined
+      ? undefined
+      : new DelegatingAuthentication(options.authentication, { cluster: options.cluster, logger, metrics });
+  const authenticate: Authenticator | undefined = options.authenticate ?? delegating?.authenticate;
+  const authorize: Authorizer | undefined =
+    options.authorize ??
+    (options.authorization === undefined
+      ? undefined
+      : createAuthorizer(options.authorization, options.cluster, metrics));
+  const startable = isStartable(options.objectLister) ? options.objectLister : undefined;
+  const serverChecks: ServerReadinessCheck[] = [];
+  if (delegating !== undefined)
+    serverChecks.push({ name: 'authentication-config', ready: () => delegating.ready() });
+  if (startable?.synced !== undefined) {
+    const lister = startable;
+    serverChecks.push({ name: 'object-lister-synced', ready: () => lister.synced?.() ?? true });
+  }
+  if (startable?.stats !== undefined) {
+    const stats = (): ReturnType<NonNullable<Startable['stats']>> => startable.stats?.() ?? [];
+    metrics.addGauge(
+      'kubemetrics_apiserver_lister_synced',
+      'Whether each informer of the object lister has listed once (1) or not (0).',
+      () => stats().map((s) => ({ labels: { informer: s.name }, value: s.stats.synced ? 1 : 0 })),
+    );
+    metrics.addGauge('kubemetrics_apiserver_lister_objects', 'Objects held by each informer.', () =>
+      stats().map((s) => ({ labels: { informer: s.name }, value: s.objects })),
+    );
+    metrics.addGauge(
+      'kubemetrics_apiserver_lister_last_update_timestamp_seconds',
+      'Data freshness of the object lister: Unix time of the last list or watch event of each informer.',
+      () => stats().map((s) => ({ labels: { informer: s.name }, value: s.stats.lastUpdate / 1000 })),
+    );
+    metrics.addGauge(
+      'kubemetrics_apiserver_lister_failures',
+      'Failed lists and watches of each informer since start.',
+      () => stats().map((s) => ({ labels: { informer: s.name }, value: s.stats.failures })),
+    );
+  }
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const alwaysAllow = new Set(options.alwaysAllowPaths ?? DEFAULT_ALWAYS_ALLOW_PATHS);
   const now = options.now ?? ((): Date => new Date());
@@ -220,7 +340,14 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
   async function answer(route: Route, match: RouteMatch, ctx: HandlerContext): Promise<Answer> {
     switch (route.kind) {
       case 'health':
-        return answerHealth(route.check, providers, ctx, logger);
+        return answerHealth(route.check, providers, ctx, logger, serverChecks);
+      case 'metrics':
+        return {
+          kind: 'text',
+          code: 200,
+          body: metrics.render(),
+          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        };
       case 'version':
         return { kind: 'json', value: versionInfo };
       case 'core-api-versions':
@@ -254,6 +381,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
   }
 
   function send(req: IncomingMessage, res: ServerResponse, result: Answer, pretty: boolean): void {
+    let fast: Buffer | undefined;
     const etag = result.headers?.['ETag'];
     if (etag !== undefined && req.headers['if-none-match'] === etag && (result.code ?? 200) === 200) {
       if (!res.headersSent && !res.destroyed) {
@@ -263,6 +391,8 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
       return;
     }
     if (result.kind === 'text') sendBody(res, result.code, result.body, result.contentType, result.headers);
+    else if (!pretty && (fast = serializeEncoded(result.value)) !== undefined)
+      sendBody(res, result.code ?? 200, fast, result.contentType ?? 'application/json', result.headers);
     else
       sendJson(res, result.code ?? 200, result.value, {
         pretty,
@@ -286,8 +416,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     let user: UserInfo | undefined;
     try {
       const open = alwaysAllow.has(parsed.path);
-      if (!open && options.authenticate !== undefined) {
-        const authenticate = options.authenticate;
+      if (!open && authenticate !== undefined) {
         const authenticated: unknown = await callAbortable(() => authenticate(req, signal), signal);
         if (authenticated === undefined || authenticated === null) {
           sendStatus(res, unauthorizedStatus());
@@ -299,8 +428,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
           );
         user = authenticated as UserInfo;
       }
-      if (!open && options.authorize !== undefined) {
-        const authorize = options.authorize;
+      if (!open && authorize !== undefined) {
         const attributes = requestAttributes(parsed.ok ? parsed : undefined, parsed.path, user);
         const decision: unknown = await callAbortable(() => authorize(attributes, signal), signal);
         const allowed = (decision as Partial<AuthorizationDecision> | null | undefined)?.allowed;
@@ -367,6 +495,8 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     } finally {
       clearTimeout(timer);
       res.off('close', onClose);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.observeRequest(parsed.ok ? parsed.route.kind : 'invalid', res.statusCode, seconds);
       logger.debug(
         {
           reqId: id,
@@ -397,9 +527,123 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
   };
 
   let server: Server | undefined;
+  let secure: { server: HttpsServer; tls: ServingTls } | undefined;
+  let tlsGaugeAdded = false;
+
+  async function start(listenOptions: ListenOptions = {}): Promise<StartedServer> {
+    if (secure !== undefined)
+      throw new KubemetricsError('KUBEMETRICS_ERR_ARGUMENT', 'the metrics API server is already started', {
+        hint: 'Call stop() before start() again.',
+      });
+    const missing: string[] = [];
+    if (authenticate === undefined)
+      missing.push(
+        'authentication (e.g. { requestHeader, clientCA, tokenReview } with cluster access, or { anonymous: true } for an open server)',
+      );
+    if (authorize === undefined)
+      missing.push(
+        "authorization ({ mode: 'Webhook' } with cluster access, or { mode: 'AlwaysAllow' } for an open server)",
+      );
+    if (missing.length > 0)
+      throw new KubemetricsError(
+        'KUBEMETRICS_ERR_ARGUMENT',
+        `refusing to start a server that lets everyone in: configure ${missing.join(' and ')}`,
+        { hint: 'See "Authentication" and "Authorization" in docs/apiserver.md.' },
+      );
+    const tls = new ServingTls(options.tls ?? {});
+    const clientCAs = (): string[] => delegating?.clientCAs() ?? [];
+    const created = createHttpsServer(
+      { ...tls.contextOptions(clientCAs()), requestCert: true, rejectUnauthorized: false },
+      handler,
+    );
+    const refresh = (): void => {
+      if (secure?.server !== created) return;
+      try {
+        created.setSecureContext(tls.contextOptions(clientCAs()));
+      } catch (error) {
+        logger.error(
+          { error: describeThrown(error) },
+          'cannot apply the new TLS settings; keeping the previous ones',
+        );
+      }
+    };
+    tls.watch(
+      () => {
+        metrics.certificateReloads.add({ source: 'serving-certificate', result: 'success' });
+        logger.info({ notAfter: new Date(tls.notAfter).toISOString() }, 'reloaded the serving certificate');
+        refresh();
+      },
+      (error) => {
+        metrics.certificateReloads.add({ source: 'serving-certificate', result: 'error' });
+        logger.warn(
+          { error: describeThrown(error) },
+          'cannot reload the serving certificate; keeping the previous one',
+        );
+      },
+    );
+    delegating?.onChange(refresh);
+    if (!tlsGaugeAdded) {
+      tlsGaugeAdded = true;
+      metrics.addGauge(
+        'kubemetrics_apiserver_certificate_expiration_timestamp_seconds',
+        'Unix time at which the serving certificate expires.',
+        () =>
+          secure === undefined
+            ? []
+            : [{ labels: { certificate: 'serving' }, value: secure.tls.notAfter / 1000 }],
+      );
+    }
+    secure = { server: created, tls };
+    delegating?.start();
+    startable?.start();
+    const host = listenOptions.host ?? '127.0.0.1';
+    const port = listenOptions.port ?? 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        created.once('error', reject);
+        created.listen(port, host, () => {
+          created.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      await stop();
+      throw new KubemetricsError(
+        'KUBEMETRICS_ERR_NETWORK',
+        `cannot listen on ${host}:${port}: ${describeThrown(error)}`,
+        {
+          cause: error,
+          hint: 'Choose another port (--secure-port) or stop the process using it.',
+        },
+      );
+    }
+    const bound = (created.address() as AddressInfo).port;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    logger.info(
+      { address: `${urlHost}:${bound}`, ...delegating?.describe() },
+      'metrics API server listening',
+    );
+    return { url: `https://${urlHost}:${bound}`, host, port: bound, caBundle: tls.caBundle };
+  }
+
+  async function stop(): Promise<void> {
+    const running = secure;
+    secure = undefined;
+    if (running === undefined) return;
+    running.tls.close();
+    const closed = new Promise<void>((resolve) => running.server.close(() => resolve()));
+    running.server.closeIdleConnections();
+    const grace = setTimeout(() => running.server.closeAllConnections(), 5_000);
+    grace.unref();
+    await Promise.all([closed, delegating?.stop(), startable?.stop()]);
+    clearTimeout(grace);
+  }
 
   return {
     handler,
+    metrics,
+    start,
+    stop,
     async listen(listenOptions: ListenOptions = {}) {
       if (server !== undefined)
         throw new KubemetricsError(

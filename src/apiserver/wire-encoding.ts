@@ -42,6 +42,7 @@ import type { LabelSelector } from '../api/index.js';
 import type { Quantity } from '../quantity/index.js';
 import { formatGoDuration } from './go-duration.js';
 import type { ResourceUsage } from './provider.js';
+import { markEncoded } from './wire-serializer.js';
 
 /** A custom metric value for one object, version-neutral. */
 export interface CustomMetricItem {
@@ -87,8 +88,16 @@ export interface PodMetricsItem {
 
 /** `metav1.Time` JSON: RFC 3339, whole seconds, `Z`. */
 export function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+  // A list usually carries one timestamp many times (the request time, or one scrape's time):
+  // remember the last one formatted.
+  const time = date.getTime();
+  if (time === lastFormatted.time) return lastFormatted.text;
+  const text = date.toISOString().replace(/\.\d+Z$/, 'Z');
+  lastFormatted = { time, text };
+  return text;
 }
+
+let lastFormatted = { time: NaN, text: '' };
 
 /** Integer seconds for the int64 `window`/`windowSeconds` fields, or undefined to leave them out. */
 function integerWindow(seconds: number | undefined): number | undefined {
@@ -147,17 +156,34 @@ function encodeV1beta1(item: CustomMetricItem): MetricValueV1beta1 {
   };
 }
 
+/** One custom metric value in the wire form of `version`. */
+export function encodeCustomMetricValue(
+  version: CustomMetricsVersion,
+  item: CustomMetricItem,
+): MetricValueV1beta1 | MetricValueV1beta2 {
+  return version === 'v1beta2' ? encodeV1beta2(item) : encodeV1beta1(item);
+}
+
+/** A `MetricValueList` of custom.metrics.k8s.io `version` from values already encoded for it. */
+export function metricValueListOf(
+  version: CustomMetricsVersion,
+  items: (MetricValueV1beta1 | MetricValueV1beta2)[],
+): MetricValueList<MetricValueV1beta1 | MetricValueV1beta2> {
+  return markEncoded(
+    { kind: 'MetricValueList', apiVersion: `${CUSTOM_METRICS_GROUP}/${version}`, metadata: {}, items },
+    version === 'v1beta2' ? 'custom-v1beta2' : 'custom-v1beta1',
+  );
+}
+
 /** A `MetricValueList` of custom.metrics.k8s.io `version`. */
 export function encodeMetricValueList(
   version: CustomMetricsVersion,
   items: readonly CustomMetricItem[],
 ): MetricValueList<MetricValueV1beta1 | MetricValueV1beta2> {
-  return {
-    kind: 'MetricValueList',
-    apiVersion: `${CUSTOM_METRICS_GROUP}/${version}`,
-    metadata: {},
-    items: items.map((item) => (version === 'v1beta2' ? encodeV1beta2(item) : encodeV1beta1(item))),
-  };
+  return metricValueListOf(
+    version,
+    items.map((item) => encodeCustomMetricValue(version, item)),
+  );
 }
 
 /** An `ExternalMetricValueList`. */

@@ -58,6 +58,31 @@ export class Authenticator {
     return this.anonymous ? ANONYMOUS : undefined;
   }
 
+  /** The user a bearer token belongs to (the TokenReview API's question), or `undefined`. */
+  reviewToken(token: string): UserInfo | undefined {
+    const user = this.byToken.get(token);
+    return user === undefined ? undefined : { name: user.name, groups: withAuthenticated(user.groups ?? []) };
+  }
+
+  /**
+   * The SubjectAccessReview API's question: may a user with these groups (not necessarily one that
+   * authenticated to this cluster) do what `info` describes? `system:masters` may do anything (the
+   * cluster-admin binding); other users need to be declared, and then their allow rules decide.
+   */
+  reviewAccess(user: UserInfo, info: RequestInfo): boolean {
+    if (user.groups.includes('system:masters')) return true;
+    if (
+      !info.isResourceRequest &&
+      PUBLIC_PATHS.test(info.path) &&
+      user.groups.includes('system:authenticated')
+    )
+      return true;
+    const declared = this.byName.get(user.name);
+    if (declared === undefined) return false;
+    if (declared.allow === undefined) return true;
+    return declared.allow.some((rule) => ruleAllows(rule, info));
+  }
+
   /** True when `user` may do what `info` describes. */
   authorize(user: UserInfo, info: RequestInfo): boolean {
     if (user === ANONYMOUS) return this.anonymous;

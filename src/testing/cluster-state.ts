@@ -13,6 +13,7 @@ import type {
   PodMetrics,
   VersionInfo,
 } from '../api/index.js';
+import type { ConfigMap } from './config-map.js';
 import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
 import { ResourceStore, RevisionClock } from './store.js';
@@ -39,6 +40,7 @@ export interface ClusterStateOptions {
   readonly events: readonly Event[];
   readonly nodeMetrics: readonly NodeMetrics[];
   readonly podMetrics: readonly PodMetrics[];
+  readonly configMaps: readonly ConfigMap[];
   readonly metricsVersions: readonly string[];
   readonly watchWindow: number;
   readonly version: VersionInfo;
@@ -59,6 +61,8 @@ export class ClusterState {
   readonly metricsVersions: readonly string[];
   private readonly endpoints = new Map<string, ResourceEndpoint>();
   private readonly apiServices = new Map<string, APIServiceRegistration>();
+  /** Resources listed in discovery only (`declareResources`), keyed `group/version`. */
+  private readonly declared = new Map<string, APIResource[]>();
 
   constructor(options: ClusterStateOptions) {
     const store = <T extends { metadata: Node['metadata'] }>(
@@ -72,6 +76,7 @@ export class ClusterState {
       namespaces: store<Namespace>('Namespace', false),
       events: store<Event>('Event', true),
       leases: store<Lease>('Lease', true),
+      configMaps: store<ConfigMap>('ConfigMap', true),
       nodeMetrics: store<NodeMetrics>('NodeMetrics', false, false),
       podMetrics: store<PodMetrics>('PodMetrics', true, false),
     };
@@ -99,6 +104,7 @@ export class ClusterState {
     this.stores.leases.replaceAll(this.stores.nodes.all().map((n) => leaseForNode(n.object, renewed)));
     this.stores.pods.replaceAll(options.pods);
     this.stores.events.replaceAll(options.events);
+    this.stores.configMaps.replaceAll(options.configMaps);
     this.stores.nodeMetrics.replaceAll(options.nodeMetrics);
     this.stores.podMetrics.replaceAll(options.podMetrics);
 
@@ -123,9 +129,22 @@ export class ClusterState {
     this.apiServices.set(`${registration.group}/${registration.version}`, registration);
   }
 
+  /**
+   * Lists resources in discovery without serving them: requests for them answer 404 NotFound, as
+   * for objects that do not exist. Enough for `kubectl apply --dry-run=client` to map kinds.
+   */
+  declareResources(group: string, version: string, resources: readonly APIResource[]): void {
+    const key = `${group}/${version}`;
+    const known = this.declared.get(key) ?? [];
+    const names = new Set(resources.map((r) => r.name));
+    this.declared.set(key, [...known.filter((r) => !names.has(r.name)), ...resources]);
+  }
+
   /** Resources of the core group (`/api/v1`). */
   coreResources(): APIResource[] {
-    return [...this.endpoints.values()].filter((e) => e.group === '').map((e) => e.discovery);
+    const served = [...this.endpoints.values()].filter((e) => e.group === '').map((e) => e.discovery);
+    const names = new Set(served.map((r) => r.name));
+    return [...served, ...(this.declared.get('/v1') ?? []).filter((r) => !names.has(r.name))];
   }
 
   /** Named groups for `/apis`, built-in ones first, then registered services in registration order. */
@@ -140,6 +159,14 @@ export class ClusterState {
       if (e.group === '' || this.apiServices.has(`${e.group}/${e.version}`)) continue;
       const versions = groups.get(e.group)?.get(e.version) ?? [];
       add(e.group, e.version, [...versions, e.discovery]);
+    }
+    for (const [group, version, resources] of REVIEW_GROUPS) add(group, version, resources);
+    for (const [key, resources] of this.declared) {
+      const [group = '', version = ''] = key.split('/');
+      if (group === '') continue;
+      const served = groups.get(group)?.get(version) ?? [];
+      const names = new Set(served.map((r) => r.name));
+      add(group, version, [...served, ...resources.filter((r) => !names.has(r.name))]);
     }
     for (const s of this.apiServices.values()) add(s.group, s.version, s.resources);
     return [...groups].map(([name, versions]) => ({
@@ -180,6 +207,15 @@ export class ClusterState {
     this.stores.events.upsert(event);
   }
 
+  upsertConfigMap(configMap: ConfigMap): void {
+    this.ensureNamespace(configMap.metadata.namespace ?? 'default');
+    this.stores.configMaps.upsert(configMap);
+  }
+
+  deleteConfigMap(namespace: string, name: string): boolean {
+    return this.stores.configMaps.delete(namespace, name);
+  }
+
   setNodeMetrics(metrics: readonly NodeMetrics[]): void {
     this.stores.nodeMetrics.replaceAll(metrics);
   }
@@ -203,6 +239,36 @@ export class ClusterState {
       this.stores.namespaces.upsert(namespaceObject(name));
   }
 }
+
+/** The review APIs (`POST` only), listed in discovery as kube-apiserver lists them. */
+const REVIEW_GROUPS: readonly (readonly [string, string, readonly APIResource[]])[] = [
+  [
+    'authentication.k8s.io',
+    'v1',
+    [
+      {
+        name: 'tokenreviews',
+        singularName: 'tokenreview',
+        namespaced: false,
+        kind: 'TokenReview',
+        verbs: ['create'],
+      },
+    ],
+  ],
+  [
+    'authorization.k8s.io',
+    'v1',
+    [
+      {
+        name: 'subjectaccessreviews',
+        singularName: 'subjectaccessreview',
+        namespaced: false,
+        kind: 'SubjectAccessReview',
+        verbs: ['create'],
+      },
+    ],
+  ],
+];
 
 function endpointKey(e: { group: string; version: string; resource: string }): string {
   return `${e.group}/${e.version}/${e.resource}`;

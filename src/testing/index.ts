@@ -5,6 +5,8 @@
 export { startTestCluster, DEFAULT_VERSION_INFO } from './test-cluster.js';
 export type { TestCluster, TestCredentials } from './test-cluster.js';
 export type { TestClusterOptions, TestUser, AllowRule } from './options.js';
+export { EXTENSION_APISERVER_AUTHENTICATION } from './config-map.js';
+export type { ConfigMap, FrontProxyOptions } from './config-map.js';
 export type { FaultSpec } from './faults.js';
 export type { RequestRecord } from './server.js';
 export { buildCluster, demoCluster } from './fixtures.js';

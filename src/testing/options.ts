@@ -1,4 +1,5 @@
 /** Options of {@link startTestCluster}: what the cluster holds, who may call it, how it listens. */
+import type { ConfigMap, FrontProxyOptions } from './config-map.js';
 import type { Event, Namespace, Node, NodeMetrics, Pod, PodMetrics, VersionInfo } from '../api/index.js';
 
 /**
@@ -59,6 +60,15 @@ export interface TestClusterOptions {
   port?: number;
   /** Fields of `GET /version`; default a v1.32 server. */
   version?: Partial<VersionInfo>;
+  /** ConfigMaps (core/v1), served with get, list and watch. */
+  configMaps?: ConfigMap[];
+  /**
+   * Publishes `kube-system/extension-apiserver-authentication` as kube-apiserver does for
+   * aggregated API servers: the front proxy's CA, allowed names and header names, and the client
+   * CA (default: this cluster's CA). Without it the ConfigMap holds only `client-ca-file` (with
+   * TLS), like a cluster started without `--requestheader-*` flags.
+   */
+  frontProxy?: FrontProxyOptions;
   /** Change events kept per resource for watches resuming at a resourceVersion (default 1000); older → 410 Expired. */
   watchWindow?: number;
 }

@@ -16,6 +16,7 @@ import {
   type PodMetrics,
   type Status,
 } from '../api/index.js';
+import type { ConfigMap } from './config-map.js';
 import type { Lease } from './node-lease.js';
 import type { ResourceStore } from './store.js';
 import {
@@ -100,11 +101,12 @@ export interface CoreStores {
   readonly namespaces: ResourceStore<Namespace>;
   readonly events: ResourceStore<Event>;
   readonly leases: ResourceStore<Lease>;
+  readonly configMaps: ResourceStore<ConfigMap>;
   readonly nodeMetrics: ResourceStore<NodeMetrics>;
   readonly podMetrics: ResourceStore<PodMetrics>;
 }
 
-/** Endpoints of the core group and coordination.k8s.io (node leases). */
+/** Endpoints of the core group (nodes, pods, namespaces, events, configmaps) and coordination.k8s.io (node leases). */
 export function coreEndpoints(stores: CoreStores): ResourceEndpoint[] {
   const involved = (field: keyof Event['involvedObject']) => (e: Event) => e.involvedObject[field] ?? '';
   return [
@@ -227,6 +229,29 @@ export function coreEndpoints(stores: CoreStores): ResourceEndpoint[] {
         kind: 'Event',
         verbs: READ_VERBS,
         shortNames: ['ev'],
+      },
+    }),
+    endpoint<ConfigMap>({
+      group: '',
+      version: 'v1',
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      listKind: 'ConfigMapList',
+      namespaced: true,
+      store: stores.configMaps,
+      fields: metadataFields<ConfigMap>(),
+      labelsOf: (c) => c.metadata.labels,
+      table: DEFAULT_TABLE,
+      watchable: true,
+      paginated: true,
+      notFound: notFound('configmaps', '', 'configmaps'),
+      discovery: {
+        name: 'configmaps',
+        singularName: 'configmap',
+        namespaced: true,
+        kind: 'ConfigMap',
+        verbs: READ_VERBS,
+        shortNames: ['cm'],
       },
     }),
     endpoint<Lease>({

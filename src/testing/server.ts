@@ -16,6 +16,7 @@ import { forbiddenStatus, unauthorizedStatus, type Authenticator } from './auth.
 import type { FaultInjector } from './faults.js';
 import { requestInfoFor } from './request-info.js';
 import { sendStatus } from './response.js';
+import { isReview, serveReview } from './reviews.js';
 import { route, type RouterContext } from './router.js';
 
 /** One request as the cluster saw it. */
@@ -71,6 +72,7 @@ export function handleRequest(parts: PipelineParts, req: IncomingMessage, res: S
   if (!parts.authenticator.authorize(user, info)) return sendStatus(res, forbiddenStatus(user, info));
 
   try {
+    if (isReview(info)) return serveReview(parts.authenticator, info, req, res);
     route(parts.router, info, url, req, res);
   } catch (error) {
     if (res.headersSent) {

@@ -27,6 +27,7 @@ import {
   type KeyPair,
 } from './certificates.js';
 import { ClusterState } from './cluster-state.js';
+import { extensionApiserverAuthentication, type ConfigMap } from './config-map.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import type { TestClusterOptions, TestUser } from './options.js';
@@ -66,6 +67,15 @@ export interface TestCluster {
   upsertNamespace(namespace: Namespace): void;
   /** Adds or replaces an event (core/v1). */
   upsertEvent(event: Event): void;
+  /** Adds or replaces a ConfigMap; its namespace is created if missing. */
+  upsertConfigMap(configMap: ConfigMap): void;
+  deleteConfigMap(namespace: string, name: string): void;
+  /**
+   * Lists resources in discovery without serving them (requests answer 404 NotFound): lets
+   * `kubectl apply --dry-run=client` map kinds such as Deployment or APIService. `group` `''` adds
+   * to the core group (`/api/v1`).
+   */
+  declareResources(group: string, version: string, resources: APIResource[]): void;
   /** Replaces all node metrics (metrics.k8s.io has no watch, so no events). */
   setNodeMetrics(metrics: NodeMetrics[]): void;
   setPodMetrics(metrics: PodMetrics[]): void;
@@ -167,6 +177,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     events: options.events ?? [],
     nodeMetrics: options.nodeMetrics ?? [],
     podMetrics: options.podMetrics ?? [],
+    configMaps: options.configMaps ?? [],
     metricsVersions: options.metricsVersions ?? ['v1beta1', 'v1'],
     watchWindow: options.watchWindow ?? 1000,
     version: { ...DEFAULT_VERSION_INFO, ...options.version },
@@ -187,6 +198,12 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
         clientPairs.set(user.name, issueClientCertificate(ca, user.name, user.groups ?? []));
     }
   }
+
+  const hasOwn = (options.configMaps ?? []).some(
+    (c) => c.metadata.namespace === 'kube-system' && c.metadata.name === 'extension-apiserver-authentication',
+  );
+  if (!hasOwn && (options.frontProxy !== undefined || ca !== undefined))
+    state.upsertConfigMap(extensionApiserverAuthentication(options.frontProxy, ca?.certPem));
 
   const authenticator = new Authenticator(users, options.anonymous ?? false);
   const faults = new FaultInjector();
@@ -271,6 +288,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     deletePod: (namespace, name) => void state.deletePod(namespace, name),
     upsertNamespace: (namespace) => state.upsertNamespace(namespace),
     upsertEvent: (event) => state.upsertEvent(event),
+    upsertConfigMap: (configMap) => state.upsertConfigMap(configMap),
+    deleteConfigMap: (namespace, name) => void state.deleteConfigMap(namespace, name),
+    declareResources: (group, version, resources) => state.declareResources(group, version, resources),
     setNodeMetrics: (metrics) => state.setNodeMetrics(metrics),
     setPodMetrics: (metrics) => state.setPodMetrics(metrics),
     compact: () => state.compact(),

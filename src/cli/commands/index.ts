@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { apiserverCommand } from './apiserver.js';
 import { capacityCommand } from './capacity.js';
 import { demoCommand } from './demo.js';
 import { serveCommand } from './serve.js';
@@ -10,6 +11,7 @@ export const commands: readonly Command[] = [
   topCommand,
   capacityCommand,
   snapshotCommand,
-  serveCommand,
   demoCommand,
+  apiserverCommand,
+  serveCommand,
 ];

@@ -41,6 +41,8 @@ import type { MetricsFileWatch, WatchMetricsFileOptions } from './metrics-file-w
 
 interface StoredCustom {
   readonly groupResource: GroupResource;
+  /** `formatGroupResource(groupResource)`, computed once. */
+  readonly groupResourceKey: string;
   readonly namespace: string;
   readonly name: string;
   readonly metric: string;
@@ -106,6 +108,18 @@ export class MemoryMetricsProvider
   private readonly external = new Map<string, StoredExternal>();
   private readonly nodes = new Map<string, NodeUsage>();
   private readonly pods = new Map<string, PodUsage>();
+  /**
+   * Views derived from the maps above (series per metric, labels per object, listed objects),
+   * computed on first use and dropped on every change: requests far outnumber updates, and a
+   * request over 200 pods must not rebuild them each time.
+   */
+  private readonly views = new Map<string, unknown>();
+  /** Answers by the identity of the `names` array the server passed (it reuses one per selector). */
+  private readonly byNames = new WeakMap<
+    readonly string[],
+    { version: number; values: CustomMetricValue[] }
+  >();
+  private version = 0;
   private isReady = true;
 
   /**
@@ -131,11 +145,13 @@ export class MemoryMetricsProvider
   setCustomMetric(entry: CustomMetricEntry): void {
     const stored = this.toStoredCustom(entry, 'setCustomMetric');
     this.custom.set(this.customKey(stored), stored);
+    this.changed();
   }
 
   /** Removes a custom metric series; true when it existed. */
   deleteCustomMetric(entry: Omit<CustomMetricEntry, 'value'>): boolean {
     const groupResource = toGroupResource(entry.groupResource, 'deleteCustomMetric: groupResource');
+    this.changed();
     return this.custom.delete(
       [
         formatGroupResource(groupResource),
@@ -157,19 +173,23 @@ export class MemoryMetricsProvider
   setNodeUsage(entry: NodeUsageEntry): void {
     const node = this.toNode(entry, 'setNodeUsage');
     this.nodes.set(node.name, node);
+    this.changed();
   }
 
   /** Sets a pod's usage, per container. */
   setPodUsage(entry: PodUsageEntry): void {
     const pod = this.toPod(entry, 'setPodUsage');
     this.pods.set(`${pod.namespace}/${pod.name}`, pod);
+    this.changed();
   }
 
   deleteNodeUsage(name: string): boolean {
+    this.changed();
     return this.nodes.delete(name);
   }
 
   deletePodUsage(namespace: string, name: string): boolean {
+    this.changed();
     return this.pods.delete(`${namespace}/${name}`);
   }
 
@@ -179,6 +199,7 @@ export class MemoryMetricsProvider
     this.external.clear();
     this.nodes.clear();
     this.pods.clear();
+    this.changed();
   }
 
   /**
@@ -196,6 +217,7 @@ export class MemoryMetricsProvider
       this.external.set([e.metric, e.namespace ?? '', labelsKey(e.labels)].join(SEP), e);
     for (const n of nodes) this.nodes.set(n.name, n);
     for (const p of pods) this.pods.set(`${p.namespace}/${p.name}`, p);
+    this.changed();
   }
 
   /** What `/readyz` reports for this provider (true unless set otherwise). */
@@ -249,27 +271,53 @@ export class MemoryMetricsProvider
   }
 
   getMetricBySelector(query: CustomMetricSelectorQuery): CustomMetricValue[] {
-    const names = query.names === undefined ? undefined : new Set(query.names);
+    const byObject = query.metricSelector.isEmpty()
+      ? this.view(
+          ['sums', formatGroupResource(query.groupResource), query.namespace, query.metric].join(SEP),
+          () => this.sumByObject(query),
+        )
+      : this.sumByObject(query);
+    const values: CustomMetricValue[] = [];
+    const names = query.names;
+    if (names !== undefined) {
+      const known = query.metricSelector.isEmpty() ? this.byNames.get(names) : undefined;
+      if (known !== undefined && known.version === this.version) return known.values;
+      for (const name of new Set(names)) {
+        const value = byObject.get(name);
+        if (value !== undefined) values.push(value);
+      }
+      if (query.metricSelector.isEmpty()) this.byNames.set(names, { version: this.version, values });
+      return values;
+    }
     const labels = this.objectLabels(query.groupResource, query.namespace);
-    const byObject = new Map<string, StoredCustom[]>();
+    for (const [name, value] of byObject)
+      if (query.selector.matches(labels.get(name) ?? {})) values.push(value);
+    return values;
+  }
+
+  /**
+   * Every object's series of the queried metric added up. Cached per metric while the data is
+   * unchanged, so the same value objects come back request after request (the server reuses
+   * their encoding).
+   */
+  private sumByObject(query: CustomMetricSelectorQuery): Map<string, CustomMetricValue> {
+    const series = new Map<string, StoredCustom[]>();
     for (const c of this.customSeries(
       query.groupResource,
       query.namespace,
       query.metric,
       query.metricSelector,
     )) {
-      if (names !== undefined ? !names.has(c.name) : !query.selector.matches(labels.get(c.name) ?? {}))
-        continue;
-      const list = byObject.get(c.name) ?? [];
-      list.push(c);
-      byObject.set(c.name, list);
+      const list = series.get(c.name);
+      if (list === undefined) series.set(c.name, [c]);
+      else list.push(c);
     }
-    const values: CustomMetricValue[] = [];
-    for (const [name, series] of byObject) {
-      const value = this.sum(name, series);
-      if (value !== undefined) values.push(value);
+    const sums = new Map<string, CustomMetricValue>();
+    for (const [name, list] of series) {
+      const value = this.sum(name, list);
+      if (value !== undefined) sums.set(name, value);
     }
-    return values;
+    return sums;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -318,18 +366,14 @@ export class MemoryMetricsProvider
   // Internals
 
   private customKey(c: StoredCustom): string {
-    return [
-      formatGroupResource(c.groupResource),
-      c.namespace,
-      c.name,
-      c.metric,
-      labelsKey(c.metricLabels),
-    ].join(SEP);
+    return [c.groupResourceKey, c.namespace, c.name, c.metric, labelsKey(c.metricLabels)].join(SEP);
   }
 
   private toStoredCustom(entry: CustomMetricEntry, what: string): StoredCustom {
+    const groupResource = toGroupResource(entry.groupResource, `${what}: groupResource`);
     return {
-      groupResource: toGroupResource(entry.groupResource, `${what}: groupResource`),
+      groupResource,
+      groupResourceKey: formatGroupResource(groupResource),
       namespace: entry.namespace ?? '',
       name: requireName(entry.name, `${what}: name`),
       metric: requireName(entry.metric, `${what}: metric`),
@@ -376,31 +420,49 @@ export class MemoryMetricsProvider
     };
   }
 
+  /** Drops every derived view: the data changed. */
+  private changed(): void {
+    this.views.clear();
+    this.version++;
+  }
+
+  /** A derived view, computed once per change of the data (at most 1000 kept). */
+  private view<T>(key: string, compute: () => T): T {
+    let value = this.views.get(key) as T | undefined;
+    if (value === undefined) {
+      value = compute();
+      if (this.views.size >= 1000) this.views.clear();
+      this.views.set(key, value);
+    }
+    return value;
+  }
+
   private customSeries(
     groupResource: GroupResource,
     namespace: string,
     metric: string,
     metricSelector: LabelSelector,
-  ): StoredCustom[] {
+  ): readonly StoredCustom[] {
     const wanted = formatGroupResource(groupResource);
-    return [...this.custom.values()].filter(
-      (c) =>
-        c.metric === metric &&
-        c.namespace === namespace &&
-        formatGroupResource(c.groupResource) === wanted &&
-        metricSelector.matches(c.metricLabels),
+    const all = this.view(['series', wanted, namespace, metric].join(SEP), () =>
+      [...this.custom.values()].filter(
+        (c) => c.metric === metric && c.namespace === namespace && c.groupResourceKey === wanted,
+      ),
     );
+    return metricSelector.isEmpty() ? all : all.filter((c) => metricSelector.matches(c.metricLabels));
   }
 
   /** The labels of each object of a resource in a namespace, merged over its series. */
   private objectLabels(groupResource: GroupResource, namespace: string): Map<string, Record<string, string>> {
     const wanted = formatGroupResource(groupResource);
-    const labels = new Map<string, Record<string, string>>();
-    for (const c of this.custom.values()) {
-      if (c.namespace !== namespace || formatGroupResource(c.groupResource) !== wanted) continue;
-      labels.set(c.name, { ...labels.get(c.name), ...c.labels });
-    }
-    return labels;
+    return this.view(['labels', wanted, namespace].join(SEP), () => {
+      const labels = new Map<string, Record<string, string>>();
+      for (const c of this.custom.values()) {
+        if (c.namespace !== namespace || c.groupResourceKey !== wanted) continue;
+        labels.set(c.name, { ...labels.get(c.name), ...c.labels });
+      }
+      return labels;
+    });
   }
 
   /** Series of one object added up: the latest timestamp, the first window. */
@@ -422,11 +484,22 @@ export class MemoryMetricsProvider
     selector: LabelSelector,
   ): ListedObject[] | undefined {
     const wanted = formatGroupResource(groupResource);
+    const all = this.view(['objects', wanted].join(SEP), () => this.allObjects(wanted));
+    if (all === null) return undefined;
+    // The same answer (the same array) for the same question while the data is unchanged.
+    return this.view(['listed', wanted, namespace, selector.toString()].join(SEP), () =>
+      all.filter(
+        (o) => (namespace === '' || (o.namespace ?? '') === namespace) && selector.matches(o.labels),
+      ),
+    );
+  }
+
+  /** Every object of a resource this provider has values for, labels merged; null when none. */
+  private allObjects(wanted: string): ListedObject[] | null {
     const objects = new Map<string, ListedObject>();
     let known = false;
     const consider = (ns: string, name: string, labels: Readonly<Record<string, string>>): void => {
       known = true;
-      if (namespace !== '' && ns !== namespace) return;
       const key = `${ns}/${name}`;
       const merged = { ...objects.get(key)?.labels, ...labels };
       objects.set(key, ns === '' ? { name, labels: merged } : { name, namespace: ns, labels: merged });
@@ -434,8 +507,7 @@ export class MemoryMetricsProvider
     if (wanted === 'nodes') for (const n of this.nodes.values()) consider('', n.name, n.labels ?? {});
     if (wanted === 'pods') for (const p of this.pods.values()) consider(p.namespace, p.name, p.labels ?? {});
     for (const c of this.custom.values())
-      if (formatGroupResource(c.groupResource) === wanted) consider(c.namespace, c.name, c.labels ?? {});
-    if (!known) return undefined;
-    return [...objects.values()].filter((o) => selector.matches(o.labels));
+      if (c.groupResourceKey === wanted) consider(c.namespace, c.name, c.labels ?? {});
+    return known ? [...objects.values()] : null;
   }
 }

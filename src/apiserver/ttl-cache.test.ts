@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { TtlCache } from './ttl-cache.js';
+
+describe('TtlCache', () => {
+  it('expires entries after their TTL, evicts the oldest beyond maxEntries', () => {
+    let now = 0;
+    const cache = new TtlCache<string>({ now: () => now, maxEntries: 2 });
+    cache.set('a', 'A', 10);
+    cache.set('b', 'B', 100);
+    now = 10;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe('B');
+    cache.set('c', 'C', 100);
+    cache.set('d', 'D', 100);
+    expect([cache.get('b'), cache.get('c'), cache.get('d')]).toEqual([undefined, 'C', 'D']);
+  });
+
+  it('getOrLoad shares one load among concurrent callers and does not cache failures', async () => {
+    const cache = new TtlCache<number>();
+    let loads = 0;
+    const load = async (): Promise<number> => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 5));
+      return 42;
+    };
+    const results = await Promise.all([1, 2, 3].map(() => cache.getOrLoad('k', load, () => 1000)));
+    expect(loads).toBe(1);
+    expect(results.map((r) => r.value)).toEqual([42, 42, 42]);
+    expect((await cache.getOrLoad('k', load, () => 1000)).hit).toBe(true);
+    await expect(
+      cache.getOrLoad(
+        'bad',
+        () => Promise.reject(new Error('down')),
+        () => 1000,
+      ),
+    ).rejects.toThrow('down');
+    expect(cache.get('bad')).toBeUndefined();
+  });
+});

@@ -1,0 +1,470 @@
+/**
+ * `kubemetrics apiserver`: runs the metrics API server as an aggregated API server (TLS, delegated
+ * authentication and authorization, informers, `/metrics`) from a config file and/or flags named
+ * like kube-apiserver's; `kubemetrics apiserver certs` writes a CA and a serving certificate for
+ * the APIService. Configuration flows one way: file + flags → one validated, frozen config
+ * (server-config.ts; every problem reported with its field path) → constructors.
+ */
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import {
+  ClusterAccess,
+  ClusterObjectLister,
+  createMetricsApiServer,
+  generateServingCertificate,
+  parseServerConfig,
+  needsCluster,
+  servingHosts,
+} from '../../apiserver/index.js';
+import type {
+  Logger,
+  MetricsProviders,
+  ObjectLister,
+  ProviderApi,
+  ProviderConfigType,
+  ServerConfig,
+} from '../../apiserver/index.js';
+import { loadKubeConfig } from '../../client/index.js';
+import { KubemetricsError } from '../../errors.js';
+import { MemoryMetricsProvider } from '../../providers/memory/index.js';
+import { EXIT_OK, type Command } from '../command.js';
+import { writeLine, type CliIO } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+const HELP = `Run the metrics API server (custom.metrics.k8s.io, external.metrics.k8s.io, metrics.k8s.io)
+as an aggregated API server, or write its certificates.
+
+Usage:
+  kubemetrics apiserver [--config FILE] [flags]
+  kubemetrics apiserver certs --service NAME --namespace NS [--out DIR] [--host NAME_OR_IP ...]
+
+Flags (each overrides the config file):
+      --config FILE                          YAML or JSON config file (see docs/apiserver.md)
+      --secure-port PORT                     HTTPS port (default 6443; 0 picks a free one)
+      --bind-address ADDRESS                 Listen address (default 0.0.0.0)
+      --tls-cert-file FILE                   Serving certificate (PEM); reloaded when it changes
+      --tls-private-key-file FILE            Its private key (PEM)
+      --ca-bundle-file FILE                  Without certificate files: write the generated CA here
+      --client-ca-file FILE                  Accept client certificates from this CA (user = CN, groups = O)
+      --requestheader-client-ca-file FILE    CA of the front proxy (kube-apiserver's aggregator)
+      --requestheader-allowed-names NAMES    Allowed CNs of the front-proxy certificate, comma-separated (empty: any)
+      --requestheader-username-headers LIST  Default X-Remote-User
+      --requestheader-group-headers LIST     Default X-Remote-Group
+      --requestheader-extra-headers-prefix LIST  Default X-Remote-Extra-
+      --authentication-skip-lookup           Do not read kube-system/extension-apiserver-authentication
+      --anonymous-auth[=true|false]          Let requests without credentials in as system:anonymous (default false)
+      --authorization-mode MODE              Webhook (SubjectAccessReview, default) or AlwaysAllow
+      --metrics-file FILE                    Serve this memory-provider file (all three APIs)
+      --kubeconfig FILE                      Cluster to delegate to (default: KUBECONFIG, ~/.kube/config, in-cluster)
+      --context NAME                         kubeconfig context
+      --log-level LEVEL                      debug, info (default), warn or error; JSON lines on stderr
+
+certs flags:
+      --service NAME        Service in front of the server (default kubemetrics-apiserver)
+      --namespace NS        Its namespace (default kubemetrics)
+      --out DIR             Where to write ca.crt, tls.crt, tls.key and ca-bundle.base64 (default .)
+      --host NAME_OR_IP     Another SAN (repeatable)
+      --days N              Validity of the serving certificate (default 365)
+
+The server runs until interrupted (SIGINT/SIGTERM), then stops cleanly.
+
+Examples:
+  kubemetrics apiserver --config /etc/kubemetrics/apiserver.yaml
+  kubemetrics apiserver --metrics-file metrics.yaml --tls-cert-file tls.crt --tls-private-key-file tls.key
+  kubemetrics apiserver certs --service kubemetrics-apiserver --namespace kubemetrics --out ./certs`;
+
+const FLAGS = {
+  config: { type: 'string' },
+  'secure-port': { type: 'string' },
+  'bind-address': { type: 'string' },
+  'tls-cert-file': { type: 'string' },
+  'tls-private-key-file': { type: 'string' },
+  'ca-bundle-file': { type: 'string' },
+  'client-ca-file': { type: 'string' },
+  'requestheader-client-ca-file': { type: 'string' },
+  'requestheader-allowed-names': { type: 'string' },
+  'requestheader-username-headers': { type: 'string' },
+  'requestheader-group-headers': { type: 'string' },
+  'requestheader-extra-headers-prefix': { type: 'string' },
+  'authentication-skip-lookup': { type: 'boolean' },
+  'anonymous-auth': { type: 'string' },
+  'authorization-mode': { type: 'string' },
+  'metrics-file': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
+
+const CERT_FLAGS = {
+  service: { type: 'string' },
+  namespace: { type: 'string' },
+  out: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  days: { type: 'string' },
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Provider types: what `providers[].type` may name. The extension point for new sources: the
+// Prometheus provider adds an entry here (its rules file, URL and TLS fields in `fields`,
+// checked in `validate`, built in `create`).
+
+/** A provider built from its config entry. */
+interface CreatedProvider {
+  readonly providers: MetricsProviders;
+  /** The provider's own lister, used when the config disables the cluster lister. */
+  readonly objectLister?: ObjectLister | undefined;
+  close(): Promise<void> | void;
+}
+
+interface ProviderType<S> extends ProviderConfigType<S> {
+  create(
+    settings: S,
+    apis: readonly ProviderApi[],
+    context: { logger: Logger; signal: AbortSignal },
+  ): Promise<CreatedProvider>;
+}
+
+const memoryProviderType: ProviderType<{ file: string | undefined }> = {
+  apis: ['custom', 'external', 'resource'],
+  fields: ['file'],
+  validate(entry, path, problems) {
+    const file = entry['file'];
+    if (file !== undefined && (typeof file !== 'string' || file === '')) {
+      problems.push(`${path}.file: expected a file path, got ${JSON.stringify(file)}`);
+      return { file: undefined };
+    }
+    return { file };
+  },
+  async create(settings, apis, { logger, signal }) {
+    const memory = new MemoryMetricsProvider();
+    const watch =
+      settings.file === undefined
+        ? undefined
+        : await memory.watchFile(settings.file, {
+            signal,
+            onReload: (event) =>
+              event.ok
+                ? logger.info({ file: event.path }, 'reloaded the metrics file')
+                : logger.warn(
+                    { file: event.path, error: event.error.message },
+                    'cannot reload the metrics file; keeping the last good values',
+                  ),
+          });
+    return {
+      providers: {
+        custom: apis.includes('custom') ? memory : undefined,
+        external: apis.includes('external') ? memory : undefined,
+        resource: apis.includes('resource') ? memory : undefined,
+      },
+      objectLister: memory.objectLister,
+      close: () => watch?.close(),
+    };
+  },
+};
+
+const PROVIDER_TYPES: Readonly<Record<string, ProviderType<never>>> = {
+  memory: memoryProviderType as ProviderType<never>,
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** JSON lines on stderr, one object per event (what log collectors expect from a pod). */
+function jsonLogger(io: CliIO, level: ServerConfig['logLevel']): Logger {
+  const threshold = LEVELS.indexOf(level);
+  const method =
+    (name: (typeof LEVELS)[number]) =>
+    (fields: Readonly<Record<string, unknown>>, msg: string): void => {
+      if (LEVELS.indexOf(name) < threshold) return;
+      writeLine(io.stderr, JSON.stringify({ time: new Date().toISOString(), level: name, msg, ...fields }));
+    };
+  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
+}
+
+function parse<T extends typeof FLAGS | typeof CERT_FLAGS>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'apiserver');
+  }
+}
+
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `cannot read the config file ${path}: ${(error as Error).message}`,
+      {
+        hint: 'Check the --config path.',
+      },
+    );
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `the config file ${path} is not valid YAML: ${(error as Error).message}`,
+    );
+  }
+}
+
+type Mutable = Record<string, unknown>;
+const section = (doc: Mutable, key: string): Mutable => {
+  const value = doc[key];
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Mutable;
+  const created: Mutable = {};
+  doc[key] = created;
+  return created;
+};
+
+/** Applies flags over the file's document, so one validation covers both. */
+function overlayFlags(document: unknown, values: ReturnType<typeof parse<typeof FLAGS>>['values']): unknown {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return document;
+  const doc = structuredClone(document) as Mutable;
+  const set = (path: string[], value: unknown): void => {
+    if (value === undefined) return;
+    let target = doc;
+    for (const key of path.slice(0, -1)) target = section(target, key);
+    target[path[path.length - 1] ?? ''] = value;
+  };
+  const port = values['secure-port'];
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port) || Number(port) > 65535)
+      throw new UsageError(
+        `--secure-port must be a port number (0-65535), got ${JSON.stringify(port)}`,
+        'apiserver',
+      );
+    set(['listen', 'port'], Number(port));
+  }
+  set(['listen', 'address'], values['bind-address']);
+  set(['tls', 'certFile'], values['tls-cert-file']);
+  set(['tls', 'keyFile'], values['tls-private-key-file']);
+  set(['tls', 'caBundleFile'], values['ca-bundle-file']);
+  set(['authentication', 'clientCAFile'], values['client-ca-file']);
+  set(['authentication', 'requestHeader', 'clientCAFile'], values['requestheader-client-ca-file']);
+  const lists = [
+    ['requestheader-allowed-names', 'allowedNames'],
+    ['requestheader-username-headers', 'usernameHeaders'],
+    ['requestheader-group-headers', 'groupHeaders'],
+    ['requestheader-extra-headers-prefix', 'extraHeaderPrefixes'],
+  ] as const;
+  for (const [flag, field] of lists) {
+    const text = values[flag];
+    if (text !== undefined) set(['authentication', 'requestHeader', field], list(text));
+  }
+  if (values['authentication-skip-lookup'] === true) set(['authentication', 'lookupFromCluster'], false);
+  const anonymous = values['anonymous-auth'];
+  if (anonymous !== undefined) {
+    if (anonymous !== 'true' && anonymous !== 'false')
+      throw new UsageError(
+        `--anonymous-auth must be true or false, got ${JSON.stringify(anonymous)}`,
+        'apiserver',
+      );
+    set(['authentication', 'anonymous'], anonymous === 'true');
+  }
+  set(['authorization', 'mode'], values['authorization-mode']);
+  set(['cluster', 'kubeconfig'], values.kubeconfig);
+  set(['cluster', 'context'], values.context);
+  set(['logLevel'], values['log-level']);
+  const metricsFile = values['metrics-file'];
+  if (metricsFile !== undefined) {
+    const providers = Array.isArray(doc['providers']) ? (doc['providers'] as unknown[]) : [];
+    doc['providers'] = [...providers, { type: 'memory', file: metricsFile }];
+  }
+  return doc;
+}
+
+/** Validated config from the file and the flags, or a CONFIG error listing every problem. */
+function loadConfig(values: ReturnType<typeof parse<typeof FLAGS>>['values']): ServerConfig {
+  const file = values.config;
+  const document = overlayFlags(file === undefined ? {} : readConfigFile(file), values);
+  const { config, problems } = parseServerConfig(document, PROVIDER_TYPES);
+  if (config === undefined)
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `invalid configuration${file === undefined ? '' : ` (${file} and flags)`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      { hint: 'See "Config file reference" in docs/apiserver.md; flags override the file.' },
+    );
+  return config;
+}
+
+async function serve(values: ReturnType<typeof parse<typeof FLAGS>>['values'], io: CliIO): Promise<number> {
+  const config = loadConfig(values);
+  const logger = jsonLogger(io, config.logLevel);
+  let cluster: ClusterAccess | undefined;
+  if (needsCluster(config)) {
+    const kubeConfig = loadKubeConfig({
+      kubeconfig: config.cluster.kubeconfig,
+      context: config.cluster.context,
+      env: io.env,
+    });
+    cluster = ClusterAccess.fromKubeConfig(kubeConfig, { context: config.cluster.context });
+  }
+  const created: CreatedProvider[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const provider of created) await provider.close();
+    await cluster?.close();
+  };
+  try {
+    for (const entry of config.providers) {
+      const type = PROVIDER_TYPES[entry.type];
+      if (type === undefined) continue; // validated already
+      created.push(await type.create(entry.settings as never, entry.apis, { logger, signal: io.signal }));
+    }
+    const providers: MetricsProviders = {
+      custom: created.find((p) => p.providers.custom)?.providers.custom,
+      external: created.find((p) => p.providers.external)?.providers.external,
+      resource: created.find((p) => p.providers.resource)?.providers.resource,
+    };
+    const objectLister =
+      config.objectLister.resources.length > 0 && cluster !== undefined
+        ? new ClusterObjectLister({
+            cluster,
+            resources: config.objectLister.resources,
+            namespaces: config.objectLister.namespaces,
+            logger,
+          })
+        : created.find((p) => p.objectLister !== undefined)?.objectLister;
+    const { tls, authentication: authn, authorization: authz } = config;
+    const server = createMetricsApiServer({
+      providers,
+      objectLister,
+      cluster,
+      logger,
+      requestTimeoutMs: config.requestTimeoutMs,
+      alwaysAllowPaths: authz.alwaysAllowPaths,
+      tls:
+        tls.certFile !== undefined
+          ? { certFile: tls.certFile, keyFile: tls.keyFile, reloadIntervalMs: tls.reloadIntervalMs }
+          : {
+              selfSigned: { service: tls.service, namespace: tls.namespace },
+              caBundleFile: tls.caBundleFile,
+            },
+      authentication: {
+        anonymous: authn.anonymous,
+        clientCA: authn.clientCAFile === undefined ? undefined : { caFile: authn.clientCAFile },
+        requestHeader: {
+          caFile: authn.requestHeader.clientCAFile,
+          allowedNames: authn.requestHeader.allowedNames,
+          usernameHeaders: authn.requestHeader.usernameHeaders,
+          groupHeaders: authn.requestHeader.groupHeaders,
+          extraHeaderPrefixes: authn.requestHeader.extraHeaderPrefixes,
+        },
+        lookupFromCluster: authn.lookupFromCluster && cluster !== undefined,
+        tokenReview:
+          authn.tokenReview.enabled && cluster !== undefined
+            ? { cacheTtlMs: authn.tokenReview.cacheTtlMs }
+            : false,
+        reloadIntervalMs: tls.reloadIntervalMs,
+      },
+      authorization: {
+        mode: authz.mode,
+        allowCacheTtlMs: authz.allowCacheTtlMs,
+        denyCacheTtlMs: authz.denyCacheTtlMs,
+        alwaysAllowGroups: authz.alwaysAllowGroups,
+      },
+    });
+    if (io.signal.aborted) return EXIT_OK;
+    const started = await server.start({ host: config.listen.address, port: config.listen.port });
+    if (tls.certFile === undefined)
+      logger.warn(
+        { service: `${tls.service}.${tls.namespace}.svc`, caBundleFile: tls.caBundleFile },
+        'serving a generated certificate: put its CA in the APIService caBundle (replicas generate different CAs; use --tls-cert-file in production)',
+      );
+    logger.info({ url: started.url }, 'ready to serve');
+    await new Promise<void>((done) => {
+      if (io.signal.aborted) done();
+      else io.signal.addEventListener('abort', () => done(), { once: true });
+    });
+    logger.info({}, 'shutting down');
+    await server.stop();
+    logger.info({}, 'stopped');
+    return EXIT_OK;
+  } finally {
+    await closeAll();
+  }
+}
+
+function certs(args: readonly string[], io: CliIO): number {
+  const { values, positionals } = parse(args, CERT_FLAGS);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`, 'apiserver');
+  const days = values.days === undefined ? 365 : Number(values.days);
+  if (!Number.isInteger(days) || days <= 0)
+    throw new UsageError(
+      `--days must be a positive whole number, got ${JSON.stringify(values.days)}`,
+      'apiserver',
+    );
+  const options = { service: values.service, namespace: values.namespace, hosts: values.host, days };
+  const generated = generateServingCertificate(options);
+  const out = resolve(values.out ?? '.');
+  const files = {
+    ca: join(out, 'ca.crt'),
+    cert: join(out, 'tls.crt'),
+    key: join(out, 'tls.key'),
+    bundle: join(out, 'ca-bundle.base64'),
+  };
+  try {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(files.ca, generated.caPem);
+    writeFileSync(files.cert, generated.certPem);
+    writeFileSync(files.key, generated.keyPem, { mode: 0o600 });
+    chmodSync(files.key, 0o600);
+    writeFileSync(files.bundle, Buffer.from(generated.caPem).toString('base64'));
+  } catch (error) {
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `cannot write the certificates to ${out}: ${(error as Error).message}`,
+      {
+        hint: 'Choose a writable directory with --out.',
+      },
+    );
+  }
+  const { dnsNames, ipAddresses } = servingHosts(options);
+  writeLine(
+    io.stdout,
+    `wrote ${files.cert} and ${files.key} (valid ${days} days) for: ${[...dnsNames, ...ipAddresses].join(', ')}`,
+  );
+  writeLine(
+    io.stdout,
+    `wrote ${files.ca} (the CA) and ${files.bundle} (the APIService spec.caBundle, base64)`,
+  );
+  writeLine(
+    io.stdout,
+    'next: kubectl create secret tls kubemetrics-apiserver-tls --cert tls.crt --key tls.key -n <namespace>',
+  );
+  return EXIT_OK;
+}
+
+async function run(args: readonly string[], io: CliIO): Promise<number> {
+  if (args[0] === 'certs') return certs(args.slice(1), io);
+  // kube-apiserver style: a bare --anonymous-auth means true.
+  const normalized = args.map((a) => (a === '--anonymous-auth' ? '--anonymous-auth=true' : a));
+  const { values, positionals } = parse(normalized, FLAGS);
+  if (positionals.length > 0)
+    throw new UsageError(
+      `unexpected arguments: ${positionals.join(' ')} (the only subcommand is "certs")`,
+      'apiserver',
+    );
+  return serve(values, io);
+}
+
+export const apiserverCommand: Command = {
+  name: 'apiserver',
+  summary: 'Run the metrics API server (aggregated API: TLS, delegated auth) or write its certificates',
+  help: HELP,
+  run,
+};
