@@ -180,6 +180,18 @@ describe('kubemetrics capacity', () => {
     expect(pagePaths.filter((p) => p?.startsWith('/api/v1/nodes/'))).toHaveLength(0);
   });
 
+  it('reads the PodMetrics list only when pod, namespace or workload rows need it', async () => {
+    const podMetricsReads = async (...args: string[]) => {
+      cluster.resetRequestLog();
+      expect((await run(...args)).code).toBe(0);
+      return cluster.requests.filter((r) => /\/apis\/metrics\.k8s\.io\/v[^/]+\/pods/.test(r.url)).length;
+    };
+    expect(await podMetricsReads('--util')).toBe(0);
+    expect(await podMetricsReads('--util', '-o', 'json')).toBe(0);
+    expect(await podMetricsReads('--util', '--pods')).toBe(1);
+    expect(await podMetricsReads('--util', '--by', 'namespace')).toBe(1);
+  });
+
   it('an API error in the middle of the paged pod list is retried', async () => {
     cluster.resetRequestLog();
     cluster.injectFault({ path: /^\/api\/v1\/pods\?.*continue=/, status: 500, times: 1 });

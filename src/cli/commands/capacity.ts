@@ -144,7 +144,14 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
   try {
     const { records, info } = await collectRecords(opened.source, {
       filter,
-      parts: { nodes: true, pods: true, nodeMetrics: wantMetrics, podMetrics: wantMetrics },
+      // Node and cluster rows take usage from NodeMetrics; the PodMetrics list (the largest
+      // response, ~66 MB at 150,000 pods) is read only when pod, namespace or workload rows show it.
+      parts: {
+        nodes: true,
+        pods: true,
+        nodeMetrics: wantMetrics,
+        podMetrics: wantMetrics && (view.pods || by !== 'node'),
+      },
       timeoutMs: opened.timeoutMs,
       limit: opened.limit,
       signal: io.signal,
