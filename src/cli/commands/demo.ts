@@ -10,6 +10,44 @@ import { colorEnabled, writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { capacityCommand } from './capacity.js';
 import { topCommand } from './top.js';
+import { MetricsClient } from '../../client/index.js';
+import { mountDemoMetricsApi, type DemoWorkload } from '../demo-metrics-api.js';
+import { renderTable } from '../table.js';
+
+/** Queries the demo's custom metric the way the HPA does: pods by label selector. */
+async function showCustomMetric(
+  kubeconfig: string,
+  workload: DemoWorkload,
+  io: CliIO,
+  bold: (s: string) => string,
+): Promise<void> {
+  const path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${workload.namespace}/pods/*/http_requests?labelSelector=${workload.labelSelector}`;
+  writeLine(io.stdout);
+  writeLine(
+    io.stdout,
+    bold(`# custom metric from the metrics API server (memory provider), as the HPA reads it:`),
+  );
+  writeLine(io.stdout, bold(`$ kubectl get --raw "${path}"`));
+  const client = await MetricsClient.fromKubeConfig({ kubeconfig, env: io.env });
+  try {
+    const values = await client.getCustomMetricBySelector({
+      resource: 'pods',
+      namespace: workload.namespace,
+      metric: 'http_requests',
+      labelSelector: workload.labelSelector,
+      signal: io.signal,
+    });
+    const rows = values.map((v) => [
+      v.describedObject.name ?? '',
+      v.metricName,
+      v.value.toString(),
+      String(v.value.toNumber()),
+    ]);
+    io.stdout.write(renderTable(['POD', 'METRIC', 'VALUE', 'PER SECOND'], rows));
+  } finally {
+    await client.close();
+  }
+}
 
 const HELP = `Start a local demo cluster (no real cluster needed) and show what kubemetrics does with it.
 
@@ -62,6 +100,8 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       if (lines.length > MAX_LINES) writeLine(io.stdout, `... (${lines.length - MAX_LINES} more lines)`);
       if (code !== EXIT_OK) return code;
     }
+    const workload = mountDemoMetricsApi(cluster, fixture.pods);
+    if (workload !== undefined) await showCustomMetric(cluster.kubeconfigPath, workload, io, bold);
     writeLine(io.stdout);
     if (keep) {
       writeLine(io.stdout, `The demo cluster keeps running. Try:`);
