@@ -5,12 +5,10 @@
  * client layer's `Connection` so credentials (in-cluster token rotation, exec plugins) behave as
  * everywhere else in the package.
  */
-import { createHash } from 'node:crypto';
-import { Agent } from 'undici';
 import { isStatus, STATUS_REASON_BY_CODE } from '../api/index.js';
 import type { Status } from '../api/index.js';
-import { KubernetesApiError, resolveConnection, Transport, watch } from '../client/index.js';
-import type { Connection, KubeConfig, Query, RequestAuth, Watch, WatchOptions } from '../client/index.js';
+import { KubernetesApiError, resolveConnection, RotatingAgent, Transport, watch } from '../client/index.js';
+import type { Connection, KubeConfig, Query, Watch, WatchOptions } from '../client/index.js';
 import { KubemetricsError } from '../errors.js';
 
 /** Options of {@link ClusterAccess}. */
@@ -29,7 +27,7 @@ export class ClusterAccess {
   readonly #connection: Connection;
   readonly #transport: Transport;
   readonly #timeoutMs: number;
-  #agent: { fingerprint: string; agent: Agent } | undefined;
+  readonly #agents = new RotatingAgent({ connections: 8, keepAliveTimeout: 30_000 });
   #closed = false;
 
   constructor(connection: Connection, options: ClusterAccessOptions = {}) {
@@ -73,7 +71,7 @@ export class ClusterAccess {
     let text: string;
     try {
       const auth = await this.#connection.authenticate();
-      const response = await this.#dispatcher(auth).request({
+      const response = await this.#agents.get(auth).request({
         origin: server.origin,
         path: requestPath,
         method: 'POST',
@@ -120,34 +118,7 @@ export class ClusterAccess {
   /** Closes connections; later calls fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    const agent = this.#agent?.agent;
-    this.#agent = undefined;
-    await Promise.all([this.#transport.close(), agent?.close()]);
-  }
-
-  #dispatcher(auth: RequestAuth): Agent {
-    const { ca, cert, key, rejectUnauthorized, servername } = auth.tls;
-    const hash = createHash('sha256');
-    for (const part of [ca, cert, key])
-      for (const piece of Array.isArray(part) ? part : [part]) hash.update(piece ?? '-').update('\0');
-    hash.update(`${String(rejectUnauthorized)}\0${servername ?? ''}`);
-    const fingerprint = hash.digest('hex');
-    if (this.#agent?.fingerprint === fingerprint) return this.#agent.agent;
-    const old = this.#agent?.agent;
-    if (old !== undefined) void old.close().catch(() => undefined);
-    const agent = new Agent({
-      connections: 8,
-      keepAliveTimeout: 30_000,
-      connect: {
-        ...(ca === undefined ? {} : { ca }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-        ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-        ...(servername === undefined ? {} : { servername }),
-      },
-    });
-    this.#agent = { fingerprint, agent };
-    return agent;
+    await Promise.all([this.#transport.close(), this.#agents.close()]);
   }
 }
 

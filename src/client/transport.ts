@@ -8,11 +8,11 @@
  * API server.
  */
 import { channel } from 'node:diagnostics_channel';
-import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
+import { tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 
@@ -438,29 +438,14 @@ export class Transport {
   }
 
   #dispatcher(auth: RequestAuth): Agent {
-    const { ca, cert, key, rejectUnauthorized, servername } = auth.tls;
-    const hash = createHash('sha256');
-    for (const part of [ca, cert, key]) {
-      for (const piece of Array.isArray(part) ? part : [part]) {
-        hash.update(piece === undefined ? '-' : piece);
-        hash.update('\0');
-      }
-    }
-    hash.update(`${String(rejectUnauthorized)}\0${servername ?? ''}`);
-    const fingerprint = hash.digest('hex');
+    const fingerprint = tlsFingerprint(auth.tls);
     let agent = this.#dispatchers.get(fingerprint);
     if (agent !== undefined) return agent;
     agent = new Agent({
       connections: this.#options.connections,
       keepAliveTimeout: this.#options.keepAliveTimeoutMs,
       keepAliveMaxTimeout: Math.max(this.#options.keepAliveTimeoutMs, 60_000),
-      connect: {
-        ...(ca === undefined ? {} : { ca }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-        ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-        ...(servername === undefined ? {} : { servername }),
-      },
+      connect: tlsConnectOptions(auth.tls),
     });
     this.#dispatchers.set(fingerprint, agent);
     if (this.#dispatchers.size > MAX_DISPATCHERS) {

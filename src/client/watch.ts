@@ -12,12 +12,11 @@
  *
  * Aborting `signal` ends the iteration quietly (no error): a watch is stopped, not failed.
  */
-import { createHash } from 'node:crypto';
-import { Agent } from 'undici';
 import { isStatus } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
-import type { Connection, Query, RequestAuth } from './transport.js';
+import { RotatingAgent } from './tls-dispatcher.js';
+import type { Connection, Query } from './transport.js';
 
 // Re-exported so the package index (one export line for this module) offers what watch needs: a
 // Connection for a kubeconfig context, which callers also use for their own requests.
@@ -68,7 +67,7 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
   readonly #connection: Connection;
   readonly #options: WatchOptions;
   #resourceVersion: string | undefined;
-  #agent: { fingerprint: string; agent: Agent } | undefined;
+  readonly #agents = new RotatingAgent({ connections: 1 });
   #iterated = false;
 
   constructor(connection: Connection, options: WatchOptions) {
@@ -103,9 +102,7 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
         if (this.#resourceVersion === undefined) return;
       }
     } finally {
-      const agent = this.#agent?.agent;
-      this.#agent = undefined;
-      if (agent !== undefined) void agent.close().catch(() => undefined);
+      void this.#agents.close().catch(() => undefined);
     }
   }
 
@@ -131,7 +128,7 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
     let body: AsyncIterable<Buffer> & { destroy?: (error?: Error) => void };
     try {
       const auth = await this.#connection.authenticate();
-      const response = await this.#dispatcher(auth).request({
+      const response = await this.#agents.get(auth).request({
         origin: server.origin,
         path: requestPath,
         method: 'GET',
@@ -220,30 +217,6 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
       `watch ${url} failed: ${typeof code === 'string' ? `${code} ` : ''}${error instanceof Error ? error.message : String(error)}`,
       { cause: error, hint: 'Watches are long-lived: reconnect with backoff, and list again on 410 Gone.' },
     );
-  }
-
-  #dispatcher(auth: RequestAuth): Agent {
-    const { ca, cert, key, rejectUnauthorized, servername } = auth.tls;
-    const hash = createHash('sha256');
-    for (const part of [ca, cert, key])
-      for (const piece of Array.isArray(part) ? part : [part]) hash.update(piece ?? '-').update('\0');
-    hash.update(`${String(rejectUnauthorized)}\0${servername ?? ''}`);
-    const fingerprint = hash.digest('hex');
-    if (this.#agent?.fingerprint === fingerprint) return this.#agent.agent;
-    const old = this.#agent?.agent;
-    if (old !== undefined) void old.close().catch(() => undefined);
-    const agent = new Agent({
-      connections: 1,
-      connect: {
-        ...(ca === undefined ? {} : { ca }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-        ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-        ...(servername === undefined ? {} : { servername }),
-      },
-    });
-    this.#agent = { fingerprint, agent };
-    return agent;
   }
 }
 
