@@ -5,9 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent } from 'undici';
-import type { RequestAuth } from './transport.js';
 
-type Tls = RequestAuth['tls'];
+/** The TLS side of a request's credentials (from the kubeconfig, possibly rotated by a plugin). */
+export interface TlsMaterial {
+  readonly ca?: string | Buffer | Array<string | Buffer> | undefined;
+  readonly cert?: string | Buffer | Array<string | Buffer> | undefined;
+  readonly key?: string | Buffer | Array<string | Buffer> | undefined;
+  readonly rejectUnauthorized?: boolean | undefined;
+  readonly servername?: string | undefined;
+}
+
+type Tls = TlsMaterial;
 
 /** A stable hash of CA, client cert/key, verification and server name. */
 export function tlsFingerprint(tls: Tls): string {
@@ -43,7 +51,7 @@ export class RotatingAgent {
     this.#options = options;
   }
 
-  get(auth: RequestAuth): Agent {
+  get(auth: { readonly tls: TlsMaterial }): Agent {
     const fingerprint = tlsFingerprint(auth.tls);
     if (this.#current?.fingerprint === fingerprint) return this.#current.agent;
     const old = this.#current?.agent;

@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
-import { tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
+import { tlsConnectOptions, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 
@@ -41,13 +41,7 @@ const requestChannel = channel(REQUEST_CHANNEL);
 /** TLS material and headers for one request, as the credentials layer computed them. */
 export interface RequestAuth {
   readonly headers: Readonly<Record<string, string>>;
-  readonly tls: {
-    readonly ca?: string | Buffer | Array<string | Buffer> | undefined;
-    readonly cert?: string | Buffer | Array<string | Buffer> | undefined;
-    readonly key?: string | Buffer | Array<string | Buffer> | undefined;
-    readonly rejectUnauthorized?: boolean | undefined;
-    readonly servername?: string | undefined;
-  };
+  readonly tls: TlsMaterial;
 }
 
 /** Where to send requests and how to authenticate them. */
