@@ -18,6 +18,7 @@ import { parseMetricsFile } from '../src/providers/memory/index.js';
 import { startTestCluster } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
+import { declareManifestKinds } from './helpers/manifest-kinds.js';
 
 const DIR = 'deploy/metrics-apiserver';
 const KUBECTL = '/usr/bin/kubectl';
@@ -174,27 +175,7 @@ describe.skipIf(!haveKubectl)(`${DIR}: kubectl`, () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kubemetrics-deploy-'));
     cluster = await startTestCluster({});
-    // dry-run=client still maps kinds through discovery: list them (their GETs answer 404).
-    const r = (name: string, kind: string, namespaced: boolean) => ({
-      name,
-      singularName: kind.toLowerCase(),
-      namespaced,
-      kind,
-      verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'],
-    });
-    cluster.declareResources('', 'v1', [
-      r('services', 'Service', true),
-      r('serviceaccounts', 'ServiceAccount', true),
-    ]);
-    cluster.declareResources('apps', 'v1', [r('deployments', 'Deployment', true)]);
-    cluster.declareResources('policy', 'v1', [r('poddisruptionbudgets', 'PodDisruptionBudget', true)]);
-    cluster.declareResources('rbac.authorization.k8s.io', 'v1', [
-      r('clusterroles', 'ClusterRole', false),
-      r('clusterrolebindings', 'ClusterRoleBinding', false),
-      r('roles', 'Role', true),
-      r('rolebindings', 'RoleBinding', true),
-    ]);
-    cluster.declareResources('apiregistration.k8s.io', 'v1', [r('apiservices', 'APIService', false)]);
+    declareManifestKinds(cluster);
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseServeOptions } from '../src/cli/commands/serve.js';
 import { startTestCluster, type TestCluster } from '../src/testing/index.js';
+import { declareManifestKinds } from './helpers/manifest-kinds.js';
 
 const DIR = 'deploy/report-service';
 const KUBECTL = '/usr/bin/kubectl';
@@ -138,22 +139,7 @@ describe.runIf(haveKubectl)('kubectl apply --dry-run=client', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kubemetrics-report-deploy-'));
     cluster = await startTestCluster({});
-    const r = (name: string, kind: string, namespaced: boolean) => ({
-      name,
-      singularName: kind.toLowerCase(),
-      namespaced,
-      kind,
-      verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'],
-    });
-    cluster.declareResources('', 'v1', [
-      r('services', 'Service', true),
-      r('serviceaccounts', 'ServiceAccount', true),
-    ]);
-    cluster.declareResources('apps', 'v1', [r('deployments', 'Deployment', true)]);
-    cluster.declareResources('rbac.authorization.k8s.io', 'v1', [
-      r('clusterroles', 'ClusterRole', false),
-      r('clusterrolebindings', 'ClusterRoleBinding', false),
-    ]);
+    declareManifestKinds(cluster);
   });
   afterAll(async () => {
     await cluster.stop();
