@@ -48,7 +48,7 @@ describe('kubemetrics apiserver: configuration', () => {
         '  tokenReview: { cacheTTL: soon }',
         'authorization: { mode: RBAC }',
         'providers:',
-        '  - type: prometheus',
+        '  - type: graphite',
         '  - type: memory',
         '    file: 3',
         '  - type: memory',
@@ -64,7 +64,7 @@ describe('kubemetrics apiserver: configuration', () => {
       'authentication.requestHeader.allowedNames[1]: expected a non-empty string, got 7',
       'authentication.tokenReview.cacheTTL: expected a duration such as 10s or 1m, got "soon"',
       'authorization.mode: expected Webhook or AlwaysAllow, got "RBAC"',
-      'providers[0].type: expected one of memory, got "prometheus"',
+      'providers[0].type: expected one of memory, prometheus, got "graphite"',
       'providers[1].file: expected a file path, got 3',
       'providers[2].apis[1]: a memory provider serves custom, external, resource, not "logs"',
       'providers[2].apis: custom is already served by providers[1]',
@@ -94,7 +94,7 @@ describe('kubemetrics apiserver: configuration', () => {
     expect((await cli(['apiserver', '--anonymous-auth=maybe'])).stderr).toContain(
       '--anonymous-auth must be true or false',
     );
-    expect((await cli(['apiserver', 'serve'])).stderr).toContain('the only subcommand is "certs"');
+    expect((await cli(['apiserver', 'serve'])).stderr).toContain('the subcommands are "certs" and "explain"');
   });
 });
 

@@ -10,7 +10,13 @@
  */
 export { createMetricsApiServer, DEFAULT_ALWAYS_ALLOW_PATHS, DEFAULT_REQUEST_TIMEOUT_MS } from './server.js';
 export { DEFAULT_LIST_METRICS_TIMEOUT_MS } from './metric-catalog.js';
-export type { ListenOptions, MetricsApiServer, MetricsApiServerOptions, StartedServer } from './server.js';
+export type {
+  DebugHandler,
+  ListenOptions,
+  MetricsApiServer,
+  MetricsApiServerOptions,
+  StartedServer,
+} from './server.js';
 export { ClusterAccess } from './cluster-access.js';
 export type { ClusterAccessOptions } from './cluster-access.js';
 export { ClusterObjectLister } from './cluster-object-lister.js';
@@ -57,7 +63,7 @@ export type {
   ResourceUsage,
   UsageQuery,
 } from './provider.js';
-export { ProviderUnavailableError, StatusError } from './status-error.js';
+export { answerForError, ProviderUnavailableError, StatusError } from './status-error.js';
 export type { ProviderUnavailableErrorOptions, StatusErrorOptions } from './status-error.js';
 export { StaticObjectLister } from './object-lister.js';
 export type { ListedObject, ObjectLister, StaticObject } from './object-lister.js';
@@ -69,7 +75,11 @@ export type {
   UserInfo,
 } from './auth.js';
 export type { LogMethod, Logger } from './logger.js';
+export { SILENT_LOGGER } from './logger.js';
 export { formatGroupResource, objectKindFor, parseGroupResource } from './group-resource.js';
 export type { ObjectKind } from './group-resource.js';
+export { parseRoute } from './route.js';
+export type { Route, RouteMatch, RouteResult } from './route.js';
+export { ConfigFields, describeConfigValue, didYouMean } from './config-fields.js';
 export { needsCluster, parseServerConfig, PROVIDER_APIS, SERVER_CONFIG_DEFAULTS } from './server-config.js';
 export type { ProviderApi, ProviderConfig, ProviderConfigType, ServerConfig } from './server-config.js';

@@ -10,7 +10,7 @@
  * - metrics.k8s.io (metrics-server): `nodes[/{name}]`, `pods`, `namespaces/{ns}/pods[/{name}]`.
  * - discovery (`/api`, `/api/v1`, `/apis[/{group}[/{version}]]`), OpenAPI (`/openapi/v2`,
  *   `/openapi/v3[/apis/{group}/{version}]`), `/version`, `/healthz`, `/livez`, `/readyz`, and the
- *   server's own Prometheus metrics at `/metrics`.
+ *   server's own Prometheus metrics at `/metrics`, and `/debug/<name>` for registered debug handlers.
  *
  * Selectors stay strings here; they are parsed (and rejected with 400) by the handlers, after
  * authorization, as kube-apiserver does.
@@ -65,6 +65,8 @@ export type Route =
   | { readonly kind: 'health'; readonly check: HealthCheckName }
   | { readonly kind: 'version' }
   | { readonly kind: 'metrics' }
+  /** `/debug/<name>`: a handler registered through `debugHandlers` (off unless configured). */
+  | { readonly kind: 'debug'; readonly name: string }
   | { readonly kind: 'core-api-versions' }
   | { readonly kind: 'core-resources' }
   | { readonly kind: 'api-groups' }
@@ -231,6 +233,8 @@ function routeFor(segments: readonly string[]): Route {
       return segments.length === 1 ? { kind: 'version' } : notFound();
     case 'metrics':
       return segments.length === 1 ? { kind: 'metrics' } : notFound();
+    case 'debug':
+      return segments.length >= 2 ? { kind: 'debug', name: segments.slice(1).join('/') } : notFound();
     case 'api':
       if (segments.length === 1) return { kind: 'core-api-versions' };
       return segments.length === 2 && second === 'v1' ? { kind: 'core-resources' } : notFound();

@@ -6,8 +6,8 @@
  * provider types the caller passes in (the CLI's table), so a new provider type needs no change
  * here. docs/apiserver.md has the reference.
  */
-import { parseGoDuration } from '../client/index.js';
 import type { AuthorizationMode } from './authorization.js';
+import { ConfigFields as Fields, describeConfigValue as describe } from './config-fields.js';
 
 /** The APIs a provider entry may serve. */
 export type ProviderApi = 'custom' | 'external' | 'resource';
@@ -21,6 +21,11 @@ export interface ProviderConfigType<S = unknown> {
   readonly fields: readonly string[];
   /** Checks the entry's own fields; pushes `path.field: problem` strings; returns the settings. */
   validate(entry: Readonly<Record<string, unknown>>, path: string, problems: string[]): S;
+  /**
+   * The entry's APIs when it does not list them, from its settings (a Prometheus rules file with
+   * no `externalRules` serves no external metrics); default: all of `apis`.
+   */
+  defaultApis?(settings: S): readonly ProviderApi[];
 }
 
 /** One validated provider entry. */
@@ -106,99 +111,6 @@ const TOP_LEVEL = [
   'logLevel',
 ];
 
-/** Walks one mapping, recording problems with field paths. */
-class Fields {
-  constructor(
-    readonly value: Readonly<Record<string, unknown>>,
-    readonly path: string,
-    readonly problems: string[],
-  ) {}
-
-  static of(value: unknown, path: string, problems: string[], allowed: readonly string[]): Fields {
-    if (value === undefined || value === null) return new Fields({}, path, problems);
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      problems.push(`${path || '(top level)'}: expected a mapping, got ${describe(value)}`);
-      return new Fields({}, path, problems);
-    }
-    const fields = new Fields(value as Record<string, unknown>, path, problems);
-    for (const key of Object.keys(value))
-      if (!allowed.includes(key))
-        problems.push(`${fields.at(key)}: unknown field (expected one of: ${allowed.join(', ')})`);
-    return fields;
-  }
-
-  at(key: string): string {
-    return this.path === '' ? key : `${this.path}.${key}`;
-  }
-
-  string(key: string): string | undefined {
-    const value = this.value[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || value === '') {
-      this.problems.push(`${this.at(key)}: expected a non-empty string, got ${describe(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  boolean(key: string, fallback: boolean): boolean {
-    const value = this.value[key];
-    if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'boolean') {
-      this.problems.push(`${this.at(key)}: expected true or false, got ${describe(value)}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  port(key: string, fallback: number): number {
-    const value = this.value[key];
-    if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
-      this.problems.push(`${this.at(key)}: expected a port number (0-65535), got ${describe(value)}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  strings(key: string): string[] | undefined {
-    const value = this.value[key];
-    if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value)) {
-      this.problems.push(`${this.at(key)}: expected a list of strings, got ${describe(value)}`);
-      return undefined;
-    }
-    const out: string[] = [];
-    value.forEach((item, i) => {
-      if (typeof item === 'string' && item !== '') out.push(item);
-      else this.problems.push(`${this.at(key)}[${i}]: expected a non-empty string, got ${describe(item)}`);
-    });
-    return out;
-  }
-
-  /** A Go duration (`10s`, `1m30s`) in ms. */
-  duration(key: string, fallback: string): number {
-    const value = this.value[key] ?? fallback;
-    const seconds = typeof value === 'string' ? parseGoDuration(value) : undefined;
-    if (seconds === undefined || seconds < 0) {
-      this.problems.push(`${this.at(key)}: expected a duration such as 10s or 1m, got ${describe(value)}`);
-      return (parseGoDuration(fallback) ?? 0) * 1000;
-    }
-    return Math.round(seconds * 1000);
-  }
-
-  child(key: string, allowed: readonly string[]): Fields {
-    return Fields.of(this.value[key], this.at(key), this.problems, allowed);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return JSON.stringify(value);
-}
-
 /**
  * Validates a parsed config document. Returns the frozen config when there is no problem;
  * otherwise `config` is undefined and `problems` lists every one.
@@ -275,19 +187,21 @@ export function parseServerConfig(
       return;
     }
     const entry = Fields.of(raw, path, problems, ['type', 'apis', ...type.fields]);
-    const apis = (entry.strings('apis') ?? [...type.apis]).filter((api, j): api is ProviderApi => {
-      if ((type.apis as readonly string[]).includes(api)) return true;
-      problems.push(
-        `${path}.apis[${j}]: a ${String(typeName)} provider serves ${type.apis.join(', ')}, not ${JSON.stringify(api)}`,
-      );
-      return false;
-    });
+    const settings = type.validate(entry.value, path, problems);
+    const apis = (entry.strings('apis') ?? type.defaultApis?.(settings) ?? [...type.apis]).filter(
+      (api, j): api is ProviderApi => {
+        if ((type.apis as readonly string[]).includes(api)) return true;
+        problems.push(
+          `${path}.apis[${j}]: a ${String(typeName)} provider serves ${type.apis.join(', ')}, not ${JSON.stringify(api)}`,
+        );
+        return false;
+      },
+    );
     for (const api of apis) {
       const other = claimed.get(api);
       if (other !== undefined) problems.push(`${path}.apis: ${api} is already served by ${other}`);
       claimed.set(api, path);
     }
-    const settings = type.validate(entry.value, path, problems);
     providers.push({ type: String(typeName), apis, settings, path });
   });
   if (providers.length === 0 && problems.every((p) => !p.startsWith('providers')))

@@ -102,11 +102,21 @@ export interface MetricsApiServerOptions {
    * without credentials.
    */
   readonly alwaysAllowPaths?: readonly string[] | undefined;
+  /**
+   * Extra read-only routes under `/debug/<name>` (e.g. the Prometheus provider's `explain`), off
+   * unless given. They go through authentication and authorization like every request (a
+   * non-resource `get` on the path, so grant `nonResourceURLs: ["/debug/*"]` to who may use them).
+   * A handler returns any JSON value; thrown errors are answered like provider errors.
+   */
+  readonly debugHandlers?: Readonly<Record<string, DebugHandler>> | undefined;
   /** `GET /version`. Defaults describe a v1.32-compatible server (what kubectl checks skew against). */
   readonly version?: Partial<VersionInfo> | undefined;
   /** Clock, for tests. */
   readonly now?: (() => Date) | undefined;
 }
+
+/** A `/debug/<name>` route: its query parameters and the request's signal in, JSON out. */
+export type DebugHandler = (query: URLSearchParams, signal: AbortSignal) => Promise<unknown>;
 
 export interface ListenOptions {
   /** Default `127.0.0.1`. */
@@ -350,6 +360,11 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
         };
       case 'version':
         return { kind: 'json', value: versionInfo };
+      case 'debug': {
+        const debug = options.debugHandlers?.[route.name];
+        if (debug === undefined || !Object.hasOwn(options.debugHandlers ?? {}, route.name)) break;
+        return { kind: 'json', value: await debug(ctx.query, ctx.signal) };
+      }
       case 'core-api-versions':
       case 'core-resources':
       case 'api-groups':

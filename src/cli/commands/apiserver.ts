@@ -18,20 +18,14 @@ import {
   needsCluster,
   servingHosts,
 } from '../../apiserver/index.js';
-import type {
-  Logger,
-  MetricsProviders,
-  ObjectLister,
-  ProviderApi,
-  ProviderConfigType,
-  ServerConfig,
-} from '../../apiserver/index.js';
+import type { DebugHandler, Logger, MetricsProviders, ServerConfig } from '../../apiserver/index.js';
 import { loadKubeConfig } from '../../client/index.js';
 import { KubemetricsError } from '../../errors.js';
-import { MemoryMetricsProvider } from '../../providers/memory/index.js';
+import { explainRequest, formatExplanation, PrometheusProvider } from '../../providers/prometheus/index.js';
 import { EXIT_OK, type Command } from '../command.js';
 import { writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { PROVIDER_TYPES, type CreatedProvider, type PrometheusSettings } from './apiserver-providers.js';
 
 const HELP = `Run the metrics API server (custom.metrics.k8s.io, external.metrics.k8s.io, metrics.k8s.io)
 as an aggregated API server, or write its certificates.
@@ -39,6 +33,7 @@ as an aggregated API server, or write its certificates.
 Usage:
   kubemetrics apiserver [--config FILE] [flags]
   kubemetrics apiserver certs --service NAME --namespace NS [--out DIR] [--host NAME_OR_IP ...]
+  kubemetrics apiserver explain [--config FILE] [flags] [-o text|json] PATH
 
 Flags (each overrides the config file):
       --config FILE                          YAML or JSON config file (see docs/apiserver.md)
@@ -57,6 +52,16 @@ Flags (each overrides the config file):
       --anonymous-auth[=true|false]          Let requests without credentials in as system:anonymous (default false)
       --authorization-mode MODE              Webhook (SubjectAccessReview, default) or AlwaysAllow
       --metrics-file FILE                    Serve this memory-provider file (all three APIs)
+      --prometheus-url URL                   Serve metrics from this Prometheus (with --prometheus-adapter-config)
+      --prometheus-adapter-config FILE       prometheus-adapter rules file (rules, externalRules, resourceRules), unchanged
+      --prometheus-ca-file FILE              CA bundle to verify an HTTPS Prometheus
+      --prometheus-client-tls-cert-file FILE Client certificate for Prometheus (with the key flag)
+      --prometheus-client-tls-key-file FILE  Its private key
+      --prometheus-token-file FILE           Bearer token file sent to Prometheus (re-read every minute)
+      --prometheus-header NAME=VALUE         Extra header sent to Prometheus (repeatable)
+      --prometheus-timeout DURATION          Deadline of one Prometheus request (default 10s)
+      --metrics-relist-interval DURATION     How often series are re-discovered (default 1m)
+      --enable-debug-explain                 Serve /debug/prometheus/explain?path=… (authorized like any request)
       --kubeconfig FILE                      Cluster to delegate to (default: KUBECONFIG, ~/.kube/config, in-cluster)
       --context NAME                         kubeconfig context
       --log-level LEVEL                      debug, info (default), warn or error; JSON lines on stderr
@@ -68,12 +73,20 @@ certs flags:
       --host NAME_OR_IP     Another SAN (repeatable)
       --days N              Validity of the serving certificate (default 365)
 
+explain runs one metrics API request through the Prometheus provider (the same config and flags)
+and prints the rule that matched, the PromQL sent, Prometheus' raw answer and the values served,
+or, for a metric that does not exist, what each rule's discovery found. Exit 0 when the request
+would be answered 200, 1 otherwise.
+
 The server runs until interrupted (SIGINT/SIGTERM), then stops cleanly.
 
 Examples:
   kubemetrics apiserver --config /etc/kubemetrics/apiserver.yaml
   kubemetrics apiserver --metrics-file metrics.yaml --tls-cert-file tls.crt --tls-private-key-file tls.key
-  kubemetrics apiserver certs --service kubemetrics-apiserver --namespace kubemetrics --out ./certs`;
+  kubemetrics apiserver certs --service kubemetrics-apiserver --namespace kubemetrics --out ./certs
+  kubemetrics apiserver --prometheus-url http://prometheus:9090 --prometheus-adapter-config adapter.yaml
+  kubemetrics apiserver explain --prometheus-url http://prometheus:9090 --prometheus-adapter-config adapter.yaml \\
+      '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/http_requests'`;
 
 const FLAGS = {
   config: { type: 'string' },
@@ -92,6 +105,17 @@ const FLAGS = {
   'anonymous-auth': { type: 'string' },
   'authorization-mode': { type: 'string' },
   'metrics-file': { type: 'string' },
+  'prometheus-url': { type: 'string' },
+  'prometheus-adapter-config': { type: 'string' },
+  'prometheus-ca-file': { type: 'string' },
+  'prometheus-client-tls-cert-file': { type: 'string' },
+  'prometheus-client-tls-key-file': { type: 'string' },
+  'prometheus-token-file': { type: 'string' },
+  'prometheus-header': { type: 'string', multiple: true },
+  'prometheus-timeout': { type: 'string' },
+  'metrics-relist-interval': { type: 'string' },
+  'enable-debug-explain': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   'log-level': { type: 'string' },
@@ -104,69 +128,6 @@ const CERT_FLAGS = {
   host: { type: 'string', multiple: true },
   days: { type: 'string' },
 } as const;
-
-// ---------------------------------------------------------------------------------------------
-// Provider types: what `providers[].type` may name. The extension point for new sources: the
-// Prometheus provider adds an entry here (its rules file, URL and TLS fields in `fields`,
-// checked in `validate`, built in `create`).
-
-/** A provider built from its config entry. */
-interface CreatedProvider {
-  readonly providers: MetricsProviders;
-  /** The provider's own lister, used when the config disables the cluster lister. */
-  readonly objectLister?: ObjectLister | undefined;
-  close(): Promise<void> | void;
-}
-
-interface ProviderType<S> extends ProviderConfigType<S> {
-  create(
-    settings: S,
-    apis: readonly ProviderApi[],
-    context: { logger: Logger; signal: AbortSignal },
-  ): Promise<CreatedProvider>;
-}
-
-const memoryProviderType: ProviderType<{ file: string | undefined }> = {
-  apis: ['custom', 'external', 'resource'],
-  fields: ['file'],
-  validate(entry, path, problems) {
-    const file = entry['file'];
-    if (file !== undefined && (typeof file !== 'string' || file === '')) {
-      problems.push(`${path}.file: expected a file path, got ${JSON.stringify(file)}`);
-      return { file: undefined };
-    }
-    return { file };
-  },
-  async create(settings, apis, { logger, signal }) {
-    const memory = new MemoryMetricsProvider();
-    const watch =
-      settings.file === undefined
-        ? undefined
-        : await memory.watchFile(settings.file, {
-            signal,
-            onReload: (event) =>
-              event.ok
-                ? logger.info({ file: event.path }, 'reloaded the metrics file')
-                : logger.warn(
-                    { file: event.path, error: event.error.message },
-                    'cannot reload the metrics file; keeping the last good values',
-                  ),
-          });
-    return {
-      providers: {
-        custom: apis.includes('custom') ? memory : undefined,
-        external: apis.includes('external') ? memory : undefined,
-        resource: apis.includes('resource') ? memory : undefined,
-      },
-      objectLister: memory.objectLister,
-      close: () => watch?.close(),
-    };
-  },
-};
-
-const PROVIDER_TYPES: Readonly<Record<string, ProviderType<never>>> = {
-  memory: memoryProviderType as ProviderType<never>,
-};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -284,7 +245,53 @@ function overlayFlags(document: unknown, values: ReturnType<typeof parse<typeof 
     const providers = Array.isArray(doc['providers']) ? (doc['providers'] as unknown[]) : [];
     doc['providers'] = [...providers, { type: 'memory', file: metricsFile }];
   }
+  overlayPrometheusFlags(doc, values);
   return doc;
+}
+
+/**
+ * The `--prometheus-*` flags fill (or override the fields of) the first `prometheus` provider entry,
+ * creating it when the file has none, so flags alone are enough to run the provider.
+ */
+function overlayPrometheusFlags(
+  doc: Mutable,
+  values: ReturnType<typeof parse<typeof FLAGS>>['values'],
+): void {
+  const fields: Record<string, unknown> = {
+    url: values['prometheus-url'],
+    rulesFile: values['prometheus-adapter-config'],
+    caFile: values['prometheus-ca-file'],
+    certFile: values['prometheus-client-tls-cert-file'],
+    keyFile: values['prometheus-client-tls-key-file'],
+    bearerTokenFile: values['prometheus-token-file'],
+    timeout: values['prometheus-timeout'],
+    discoveryInterval: values['metrics-relist-interval'],
+    debugRoute: values['enable-debug-explain'],
+  };
+  const headers = values['prometheus-header'];
+  if (headers !== undefined)
+    fields['headers'] = Object.fromEntries(
+      headers.map((header) => {
+        const eq = header.indexOf('=');
+        if (eq <= 0)
+          throw new UsageError(
+            `--prometheus-header must be NAME=VALUE, got ${JSON.stringify(header)}`,
+            'apiserver',
+          );
+        return [header.slice(0, eq).trim(), header.slice(eq + 1)];
+      }),
+    );
+  if (Object.values(fields).every((v) => v === undefined)) return;
+  const providers = Array.isArray(doc['providers']) ? [...(doc['providers'] as unknown[])] : [];
+  let index = providers.findIndex((p) => (p as { type?: unknown } | null)?.type === 'prometheus');
+  if (index < 0) {
+    providers.push({ type: 'prometheus' });
+    index = providers.length - 1;
+  }
+  const entry = { ...(providers[index] as Mutable) };
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) entry[key] = value;
+  providers[index] = entry;
+  doc['providers'] = providers;
 }
 
 /** Validated config from the file and the flags, or a CONFIG error listing every problem. */
@@ -345,6 +352,10 @@ async function serve(values: ReturnType<typeof parse<typeof FLAGS>>['values'], i
       cluster,
       logger,
       requestTimeoutMs: config.requestTimeoutMs,
+      debugHandlers: Object.assign({}, ...created.map((p) => p.debugHandlers ?? {})) as Record<
+        string,
+        DebugHandler
+      >,
       alwaysAllowPaths: authz.alwaysAllowPaths,
       tls:
         tls.certFile !== undefined
@@ -449,14 +460,58 @@ function certs(args: readonly string[], io: CliIO): number {
   return EXIT_OK;
 }
 
+/** `apiserver explain PATH`: one request through the Prometheus provider, every step shown. */
+async function explain(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, FLAGS);
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json')
+    throw new UsageError(`--output must be text or json, got ${JSON.stringify(output)}`, 'apiserver');
+  const [target, ...extra] = positionals;
+  if (target === undefined || extra.length > 0)
+    throw new UsageError(
+      'explain takes one metrics API path, e.g. kubemetrics apiserver explain --prometheus-url URL --prometheus-adapter-config FILE /apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/http_requests',
+      'apiserver',
+    );
+  const config = loadConfig(values);
+  const entry = config.providers.find((p) => p.type === 'prometheus');
+  if (entry === undefined)
+    throw new UsageError(
+      'explain needs a prometheus provider: pass --prometheus-url and --prometheus-adapter-config, or a --config with one',
+      'apiserver',
+    );
+  const settings = entry.settings as PrometheusSettings;
+  if (settings.config === undefined) throw new Error('unreachable: validated config without rules');
+  const provider = new PrometheusProvider({
+    connection: settings.connection,
+    config: settings.config,
+    seriesMaxAgeMs: settings.seriesMaxAgeMs,
+    maxRegexLength: settings.maxRegexLength,
+    queryCacheTtlMs: 0,
+  });
+  try {
+    const explanation = await explainRequest(provider, target.startsWith('/') ? target : `/${target}`, {
+      signal: io.signal,
+      refresh: true,
+    });
+    writeLine(
+      io.stdout,
+      output === 'json' ? JSON.stringify(explanation, null, 2) : formatExplanation(explanation),
+    );
+    return explanation.error === undefined ? EXIT_OK : 1;
+  } finally {
+    await provider.stop();
+  }
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   if (args[0] === 'certs') return certs(args.slice(1), io);
+  if (args[0] === 'explain') return explain(args.slice(1), io);
   // kube-apiserver style: a bare --anonymous-auth means true.
   const normalized = args.map((a) => (a === '--anonymous-auth' ? '--anonymous-auth=true' : a));
   const { values, positionals } = parse(normalized, FLAGS);
   if (positionals.length > 0)
     throw new UsageError(
-      `unexpected arguments: ${positionals.join(' ')} (the only subcommand is "certs")`,
+      `unexpected arguments: ${positionals.join(' ')} (the subcommands are "certs" and "explain")`,
       'apiserver',
     );
   return serve(values, io);
