@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigFields, describeConfigValue } from '../../apiserver/index.js';
+import { ConfigFields, describeConfigValue } from '../../apiserver/config-fields.js';
 import { KubemetricsError } from '../../errors.js';
 import { compileGoRegexp, subexpNames } from './go-regexp.js';
 import { compileGoTemplate, type GoTemplate } from './go-template.js';

@@ -8,7 +8,7 @@
  * per-rule counters below are what `explain` shows when a metric is missing.
  */
 import type { CustomMetricInfo, ExternalMetricInfo } from '../../apiserver/index.js';
-import { formatGroupResource } from '../../apiserver/index.js';
+import { formatGroupResource } from '../../apiserver/group-resource.js';
 import type { AdapterConfig, DiscoveryRule } from './adapter-config.js';
 import { expandGoTemplate } from './go-regexp.js';
 import type { PrometheusHttp } from './prometheus-http.js';
@@ -71,6 +71,11 @@ const SAMPLE_LIMIT = 5;
 const note = (set: Set<string>, value: string): void => {
   if (set.size < SAMPLE_LIMIT) set.add(value);
 };
+
+/** Which filter of a rule drops a series name (`rules[1].seriesFilters[0].isNot`), if one does. */
+export function droppedBy(rule: DiscoveryRule, seriesName: string): string | undefined {
+  return rule.filters.find((filter) => filter.regex.test(seriesName) !== filter.keep)?.source;
+}
 
 /** The API name of a series for a rule, or `undefined` when the rule's filters drop it. */
 export function metricNameFor(rule: DiscoveryRule, seriesName: string): string | undefined {
@@ -179,7 +184,8 @@ export async function discover(
         if (s === undefined) continue;
         const metric = metricNameFor(rule, name);
         if (metric === undefined) {
-          note(s.filteredOut, name);
+          const by = droppedBy(rule, name);
+          note(s.filteredOut, by === undefined ? name : `${name} (by ${by})`);
           continue;
         }
         const found: DiscoveredMetric = { rule, seriesName: name, metric };

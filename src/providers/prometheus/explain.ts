@@ -247,7 +247,7 @@ function whyMissing(
       `${s.rule}: seriesQuery ${s.seriesQuery} matched ${s.series} series (${s.names} names), produced ${s.metrics} metrics`,
     ];
     if (s.filteredOut.size > 0)
-      parts.push(`names dropped by seriesFilters/name.matches include ${[...s.filteredOut].join(', ')}`);
+      parts.push(`names dropped by its filters include ${[...s.filteredOut].join(', ')}`);
     if (s.withoutResources.size > 0)
       parts.push(`names with no label mapped to a resource include ${[...s.withoutResources].join(', ')}`);
     trace.notes.push(parts.join('; '));

@@ -13,7 +13,7 @@
  *   length limit of a proxy cuts.
  */
 import type { LabelSelector } from '../../api/index.js';
-import { StatusError } from '../../apiserver/index.js';
+import { StatusError } from '../../apiserver/status-error.js';
 
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 
@@ -73,7 +73,7 @@ export function matchersForSelector(selector: LabelSelector, parameter: string):
       case 'lt':
         throw new StatusError(
           400,
-          `${parameter} "${requirement.key} ${operator}" is not supported by the Prometheus provider: PromQL label matchers compare strings, not numbers`,
+          `${parameter} "${requirement.key}${operator === 'gt' ? '>' : '<'}${requirement.values[0] ?? ''}" is not supported by the Prometheus provider: PromQL label matchers compare strings, not numbers`,
         );
     }
     throw new StatusError(400, `${parameter}: unsupported operator ${String(operator)}`);

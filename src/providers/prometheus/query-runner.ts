@@ -53,7 +53,7 @@ export class QueryRunner {
   async run(promql: string, signal: AbortSignal, trace?: Trace): Promise<QueryAnswer> {
     const started = performance.now();
     try {
-      // An aborted caller starts nothing (runAll would otherwise send every remaining batch at once).
+      // A caller that has already gone starts no query (and leaves no rejection unhandled).
       signal.throwIfAborted();
       const { value, hit } = await abortable(
         this.#cache.getOrLoad(
