@@ -1,10 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { KubemetricsError } from '../../errors.js';
+import {
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+} from '../../testing/index.js';
 import {
   PrometheusHttp,
   PrometheusQueryError,
@@ -454,6 +461,60 @@ describe('PrometheusHttp configuration', () => {
       expect(error).toBeInstanceOf(KubemetricsError);
       expect((error as KubemetricsError).code).toBe('KUBEMETRICS_ERR_CONFIG');
       expect((error as Error).message).toContain(missing);
+    }
+  });
+});
+
+describe('PrometheusHttp over HTTPS', () => {
+  it('verifies Prometheus with caFile, presents the client certificate, and fails clearly without the CA', async () => {
+    const ca = createCertificateAuthority('prometheus-test-ca');
+    const serving = issueServerCertificate(ca, { ipAddresses: ['127.0.0.1'] });
+    const client = issueClientCertificate(ca, 'kubemetrics');
+    const dir = mkdtempSync(join(tmpdir(), 'kubemetrics-prom-tls-'));
+    const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'client.crt'), key: join(dir, 'client.key') };
+    writeFileSync(files.ca, ca.certPem);
+    writeFileSync(files.cert, client.certPem);
+    writeFileSync(files.key, client.keyPem);
+    const seen: (string | undefined)[] = [];
+    const server = createHttpsServer(
+      {
+        cert: serving.certPem,
+        key: serving.keyPem,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => {
+        const cn = (req.socket as TLSSocket).getPeerCertificate().subject?.CN;
+        seen.push(Array.isArray(cn) ? cn.join(',') : cn);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '1'] } }));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const trusted = new PrometheusHttp({
+      url,
+      caFile: files.ca,
+      certFile: files.cert,
+      keyFile: files.key,
+      timeoutMs: 5_000,
+    });
+    const untrusted = new PrometheusHttp({ url, timeoutMs: 5_000 });
+    try {
+      const answer = await trusted.query('1', AbortSignal.timeout(5_000));
+      expect(answer.samples[0]?.value).toBe('1');
+      expect(seen).toEqual(['kubemetrics']);
+      const error = await untrusted.query('1', AbortSignal.timeout(5_000)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PrometheusUnavailableError);
+      expect((error as Error).message).toContain(url);
+      expect((error as Error).message).toMatch(/certificate/i);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
