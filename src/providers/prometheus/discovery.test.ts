@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { fakePrometheus, type Recorded } from '../../../test/helpers/fake-prometheus.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseAdapterConfig, type AdapterConfig } from './adapter-config.js';
@@ -8,46 +8,6 @@ import { PrometheusHttp, PrometheusQueryError, PrometheusUnavailableError } from
 import { NAMESPACES, NODES, PODS, normalizeResource } from './resource-names.js';
 
 type Labels = Readonly<Record<string, string>>;
-
-interface Recorded {
-  readonly method: string;
-  readonly path: string;
-  /** The query string, or the form body of a POST. */
-  readonly params: URLSearchParams;
-  readonly headers: IncomingHttpHeaders;
-}
-
-/** A stand-in for Prometheus on 127.0.0.1: records every request, answers through `handler`. */
-async function fakePrometheus(handler: (request: Recorded, response: ServerResponse) => void) {
-  const requests: Recorded[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const body = Buffer.concat(chunks).toString('utf8');
-      const recorded: Recorded = {
-        method: req.method ?? '',
-        path: url.pathname,
-        params: req.method === 'POST' ? new URLSearchParams(body) : url.searchParams,
-        headers: req.headers,
-      };
-      requests.push(recorded);
-      handler(recorded, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 type SeriesAnswer = readonly Labels[] | { readonly status: number; readonly body: string };
 
