@@ -5,7 +5,10 @@
  * disable a setting), with a "did you mean" for near misses. Used by the server config and by
  * provider configs (the Prometheus provider's prometheus-adapter rules).
  */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { parseGoDuration } from '../client/index.js';
+import { KubemetricsError } from '../errors.js';
 
 /** Walks one mapping, recording problems with field paths. */
 export class ConfigFields {
@@ -182,4 +185,32 @@ export function didYouMean(key: string, allowed: readonly string[]): string {
   return best !== undefined && bestDistance <= Math.min(2, Math.floor(key.length / 3))
     ? ` (did you mean ${JSON.stringify(best)}?)`
     : '';
+}
+
+/**
+ * Reads a YAML (or JSON) configuration file into a document for {@link ConfigFields}: a CONFIG
+ * error names the file as `what` ("the config file", "the prometheus-adapter config") and, for an
+ * unreadable file, carries `hint`. An empty file is an empty mapping.
+ */
+export function readYamlFile(path: string, what: string, hint: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `cannot read ${what} ${path}: ${(error as Error).message}`,
+      {
+        hint,
+      },
+    );
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (error) {
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_CONFIG',
+      `${what} ${path} is not valid YAML: ${(error as Error).message}`,
+    );
+  }
 }

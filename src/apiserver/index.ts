@@ -80,6 +80,6 @@ export { formatGroupResource, objectKindFor, parseGroupResource } from './group-
 export type { ObjectKind } from './group-resource.js';
 export { parseRoute } from './route.js';
 export type { Route, RouteMatch, RouteResult } from './route.js';
-export { ConfigFields, describeConfigValue, didYouMean } from './config-fields.js';
+export { ConfigFields, describeConfigValue, didYouMean, readYamlFile } from './config-fields.js';
 export { needsCluster, parseServerConfig, PROVIDER_APIS, SERVER_CONFIG_DEFAULTS } from './server-config.js';
 export type { ProviderApi, ProviderConfig, ProviderConfigType, ServerConfig } from './server-config.js';

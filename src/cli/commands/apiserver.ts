@@ -5,13 +5,13 @@
  * the APIService. Configuration flows one way: file + flags → one validated, frozen config
  * (server-config.ts; every problem reported with its field path) → constructors.
  */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import {
   ClusterAccess,
   ClusterObjectLister,
+  readYamlFile,
   createMetricsApiServer,
   generateServingCertificate,
   parseServerConfig,
@@ -159,29 +159,6 @@ const list = (text: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-function readConfigFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_CONFIG',
-      `cannot read the config file ${path}: ${(error as Error).message}`,
-      {
-        hint: 'Check the --config path.',
-      },
-    );
-  }
-  try {
-    return parseYaml(text) ?? {};
-  } catch (error) {
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_CONFIG',
-      `the config file ${path} is not valid YAML: ${(error as Error).message}`,
-    );
-  }
-}
-
 type Mutable = Record<string, unknown>;
 const section = (doc: Mutable, key: string): Mutable => {
   const value = doc[key];
@@ -297,7 +274,10 @@ function overlayPrometheusFlags(
 /** Validated config from the file and the flags, or a CONFIG error listing every problem. */
 function loadConfig(values: ReturnType<typeof parse<typeof FLAGS>>['values']): ServerConfig {
   const file = values.config;
-  const document = overlayFlags(file === undefined ? {} : readConfigFile(file), values);
+  const document = overlayFlags(
+    file === undefined ? {} : readYamlFile(file, 'the config file', 'Check the --config path.'),
+    values,
+  );
   const { config, problems } = parseServerConfig(document, PROVIDER_TYPES);
   if (config === undefined)
     throw new KubemetricsError(

@@ -8,9 +8,7 @@
  * adapter itself ignores unknown fields and fails at query time (an empty answer or a bare
  * "unable to fetch metrics"); a typo is the most common cause of "why is my metric empty?".
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { ConfigFields, describeConfigValue } from '../../apiserver/config-fields.js';
+import { ConfigFields, describeConfigValue, readYamlFile } from '../../apiserver/config-fields.js';
 import { KubemetricsError } from '../../errors.js';
 import { compileGoRegexp, subexpNames } from './go-regexp.js';
 import { compileGoTemplate, type GoTemplate } from './go-template.js';
@@ -339,27 +337,11 @@ export function parseAdapterConfig(document: unknown): {
 
 /** Reads and validates an adapter config file (YAML or JSON); a CONFIG error lists every problem. */
 export function loadAdapterConfig(path: string): AdapterConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_CONFIG',
-      `cannot read the prometheus-adapter config ${path}: ${(error as Error).message}`,
-      {
-        hint: "Check the rules file path (the adapter's --config file, usually mounted from its ConfigMap).",
-      },
-    );
-  }
-  let document: unknown;
-  try {
-    document = parseYaml(text) ?? {};
-  } catch (error) {
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_CONFIG',
-      `the prometheus-adapter config ${path} is not valid YAML: ${(error as Error).message}`,
-    );
-  }
+  const document = readYamlFile(
+    path,
+    'the prometheus-adapter config',
+    "Check the rules file path (the adapter's --config file, usually mounted from its ConfigMap).",
+  );
   const { config, problems } = parseAdapterConfig(document);
   if (config === undefined)
     throw new KubemetricsError(
