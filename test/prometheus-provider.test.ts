@@ -252,6 +252,31 @@ describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus
     expect(first.windowSeconds).toBe(120);
   });
 
+  it('metricLabelSelector narrows the series; set selectors become escaped regexes', async () => {
+    const narrowed = await get(
+      '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/http_requests_per_second?metricLabelSelector=app%20in%20(api)',
+    );
+    expect(items(narrowed.body).map((i) => (i['describedObject'] as { name: string }).name)).toEqual([
+      'api-1',
+    ]);
+    const expected = await direct(
+      'sum(rate(http_requests_total{app=~"api|web",namespace="shop"}[2m])) by (pod)',
+      'pod',
+    );
+    const both = await get(
+      '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/http_requests_per_second?metricLabelSelector=app%20in%20(api,web)',
+    );
+    expect(items(both.body)).toHaveLength(Object.keys(expected).length);
+    const external = await get(
+      '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/queue_messages_ready?labelSelector=queue%20notin%20(orders)',
+    );
+    expect(items(external.body).map((i) => i['metricLabels'])).toEqual([{ queue: 'billing' }]);
+    const unsupported = await get(
+      '/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/queue_messages_ready?labelSelector=queue%3E3',
+    );
+    expect(unsupported.status).toBe(400);
+  });
+
   it('one object: its value, or 404 when the value is NaN (never 0)', async () => {
     const one = await get(
       '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/api-1/http_requests_per_second',
