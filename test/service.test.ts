@@ -304,6 +304,79 @@ describe('report service on a generated cluster', () => {
     cluster.setNodeMetrics(fixture.nodeMetrics);
   });
 
+  it('shows a pod added, deleted and rescheduled to another node in /api/v1/capacity within 2 s', async () => {
+    const [from, to] = [fixture.nodes[1]!.metadata.name!, fixture.nodes[2]!.metadata.name!];
+    interface Answer {
+      nodes: { name: string; pods: number; resources: { cpu: { requests: { value: number } } } }[];
+    }
+    const capacity = async (): Promise<Map<string, { pods: number; cpu: number }>> => {
+      const { status, body } = await getJSON<Answer>(`${harness.server.url}/api/v1/capacity?by=node`);
+      expect(status).toBe(200);
+      return new Map(body.nodes.map((n) => [n.name, { pods: n.pods, cpu: n.resources.cpu.requests.value }]));
+    };
+    const podsOn = async (nodeName: string): Promise<string[]> => {
+      const { body } = await getJSON<{ pods: { namespace: string; name: string }[] }>(
+        `${harness.server.url}/api/v1/capacity?by=pod&node=${nodeName}`,
+      );
+      return body.pods.map((p) => `${p.namespace}/${p.name}`);
+    };
+    const near = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
+    const before = await capacity();
+    const fromBefore = before.get(from)!;
+    const toBefore = before.get(to)!;
+    /** Waits (at most 2 s) until the answers show the expected state; returns the time taken. */
+    const within2s = async (expected: {
+      from: { pods: number; cpu: number };
+      to: { pods: number; cpu: number };
+      on: string | undefined;
+    }): Promise<number> => {
+      const started = Date.now();
+      await until(async () => {
+        const now = await capacity();
+        const [a, b] = [now.get(from)!, now.get(to)!];
+        const [onFrom, onTo] = [await podsOn(from), await podsOn(to)];
+        const ok =
+          a.pods === expected.from.pods &&
+          near(a.cpu, expected.from.cpu) &&
+          b.pods === expected.to.pods &&
+          near(b.cpu, expected.to.cpu) &&
+          onFrom.includes('live/moving-0') === (expected.on === from) &&
+          onTo.includes('live/moving-0') === (expected.on === to);
+        return ok ? true : undefined;
+      }, 2000);
+      return Date.now() - started;
+    };
+    const moving = (nodeName: string): Pod =>
+      pod('live', 'moving-0', nodeName, [container('app', { cpu: '700m', memory: '300Mi' }, {})]);
+
+    // Added on `from`.
+    cluster.upsertPod(moving(from));
+    const added = await within2s({
+      from: { pods: fromBefore.pods + 1, cpu: fromBefore.cpu + 0.7 },
+      to: toBefore,
+      on: from,
+    });
+    // Rescheduled: deleted and created again with the same name on `to` (as a StatefulSet pod is).
+    cluster.deletePod('live', 'moving-0');
+    cluster.upsertPod(moving(to));
+    const rescheduled = await within2s({
+      from: fromBefore,
+      to: { pods: toBefore.pods + 1, cpu: toBefore.cpu + 0.7 },
+      on: to,
+    });
+    // Moved back by an update of the same object (one MODIFIED event with another spec.nodeName).
+    cluster.upsertPod(moving(from));
+    const moved = await within2s({
+      from: { pods: fromBefore.pods + 1, cpu: fromBefore.cpu + 0.7 },
+      to: toBefore,
+      on: from,
+    });
+    // Deleted.
+    cluster.deletePod('live', 'moving-0');
+    const deleted = await within2s({ from: fromBefore, to: toBefore, on: undefined });
+    for (const ms of [added, rescheduled, moved, deleted]) expect(ms).toBeLessThan(2000);
+  });
+
   it('lists again after 410 Gone (compaction) and keeps following changes', async () => {
     const relists = harness.cache.health().pods.relists;
     cluster.compact();
@@ -456,6 +529,40 @@ describe('report service on a generated cluster', () => {
     });
     expect(text).toContain('event: health');
     controller.abort();
+  });
+});
+
+describe('report service on a large cluster: PodMetrics per namespace', () => {
+  it('reads PodMetrics one namespace at a time above podMetricsPerNamespaceAbove, with the same numbers', async () => {
+    const fixture = buildCluster({ nodes: 4, podsPerNode: 10, seed: 5 });
+    const cluster = await startTestCluster(fixture);
+    const split = await startService(cluster, { podMetricsPerNamespaceAbove: 10 });
+    const whole = await startService(cluster);
+    try {
+      await until(() => (split.cache.health().ready && whole.cache.health().ready ? true : undefined));
+      const namespaces = new Set(fixture.pods.map((p) => p.metadata.namespace!));
+      const podMetricsPaths = cluster.requests
+        .map((r) => r.url.split('?')[0]!)
+        .filter((path) => /^\/apis\/metrics\.k8s\.io\/[^/]+\/(namespaces\/[^/]+\/)?pods$/.test(path));
+      const perNamespace = podMetricsPaths.filter((path) => path.includes('/namespaces/'));
+      // Every namespace with pods once (per refresh), and the all-namespaces list once (the other service).
+      expect(new Set(perNamespace.map((path) => path.split('/')[5]))).toEqual(namespaces);
+      expect(podMetricsPaths.length - perNamespace.length).toBe(1);
+      for (const by of ['namespace', 'pod']) {
+        const a = await getJSON(`${split.server.url}/api/v1/capacity?by=${by}`);
+        const b = await getJSON(`${whole.server.url}/api/v1/capacity?by=${by}`);
+        expect(a.body['cluster']).toEqual(b.body['cluster']);
+        expect(a.body[`${by}s`]).toEqual(b.body[`${by}s`]);
+      }
+      const { body } = await getJSON<{ namespaces: { hasMetrics: boolean }[] }>(
+        `${split.server.url}/api/v1/capacity?by=namespace`,
+      );
+      expect(body.namespaces.some((n) => n.hasMetrics)).toBe(true);
+    } finally {
+      await split.stop();
+      await whole.stop();
+      await cluster.stop();
+    }
   });
 });
 

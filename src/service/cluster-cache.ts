@@ -9,7 +9,8 @@
  * again, because events may have been missed while disconnected.
  */
 import { EventEmitter } from 'node:events';
-import type { Node, Pod } from '../api/index.js';
+import type { Node, Pod, PodMetrics } from '../api/index.js';
+import { KubemetricsError } from '../errors.js';
 import {
   isExpiredError,
   isKubernetesApiError,
@@ -106,11 +107,22 @@ export interface ClusterCacheOptions {
   readonly watchTimeoutSeconds?: number | undefined;
   /** Page size of lists (default 500). */
   readonly pageSize?: number | undefined;
+  /**
+   * With more pods than this in the cache, PodMetrics are read one namespace at a time (two
+   * requests in flight) instead of in one all-namespaces list (default 20 000). metrics.k8s.io has
+   * no paging, and the one list of a 150 000-pod cluster is a 66 MB body that, decoded all at
+   * once, takes ~400 MB; per namespace the service holds one namespace's answer at a time.
+   * Costs one request per namespace with pods per refresh. `Infinity` = always one list.
+   */
+  readonly podMetricsPerNamespaceAbove?: number | undefined;
   /** Clock, for tests. */
   readonly now?: (() => number) | undefined;
 }
 
 const DEFAULT_INTERVAL_MS = 15_000;
+const DEFAULT_PER_NAMESPACE_ABOVE = 20_000;
+/** PodMetrics requests in flight at once when reading per namespace. */
+const PER_NAMESPACE_CONCURRENCY = 2;
 const STALE_INTERVALS = 3;
 
 class Informer<T, R> {
@@ -183,6 +195,7 @@ export class ClusterCache implements ClusterView {
   readonly #maxBackoffMs: number;
   readonly #watchTimeoutSeconds: number | undefined;
   readonly #pageSize: number | undefined;
+  readonly #perNamespaceAbove: number;
   readonly #now: () => number;
   readonly #trimmer: RecordTrimmer = createRecordTrimmer();
   readonly #events = new EventEmitter();
@@ -206,6 +219,14 @@ export class ClusterCache implements ClusterView {
     this.#maxBackoffMs = positive(options.maxBackoffMs, 30_000, 'maxBackoffMs');
     this.#watchTimeoutSeconds = options.watchTimeoutSeconds;
     this.#pageSize = options.pageSize;
+    this.#perNamespaceAbove =
+      options.podMetricsPerNamespaceAbove === Infinity
+        ? Infinity
+        : positive(
+            options.podMetricsPerNamespaceAbove,
+            DEFAULT_PER_NAMESPACE_ABOVE,
+            'podMetricsPerNamespaceAbove',
+          );
     this.#now = options.now ?? Date.now;
     this.#events.setMaxListeners(0);
     const trimmer = this.#trimmer;
@@ -247,19 +268,14 @@ export class ClusterCache implements ClusterView {
   /** Refreshes metrics now (also done on the interval). Never throws; failures land in `health()`. */
   async refreshMetrics(signal?: AbortSignal): Promise<void> {
     try {
-      const [nodes, pods] = await Promise.all([
+      const [nodes, podMetrics] = await Promise.all([
         this.#client.listNodeMetrics({ signal }),
-        this.#client.listPodMetrics({ signal }),
+        this.#readPodMetrics(signal),
       ]);
       const nodeMetrics = new Map<string, NodeUsage>();
       for (const result of nodes) {
         const usage = this.#trimmer.trimNodeMetrics(result.raw);
         nodeMetrics.set(usage.name, usage);
-      }
-      const podMetrics = new Map<string, PodUsage>();
-      for (const result of pods) {
-        const usage = this.#trimmer.trimPodMetrics(result.raw);
-        podMetrics.set(podKey(usage.namespace, usage.name), usage);
       }
       this.#nodeMetrics = nodeMetrics;
       this.#podMetrics = podMetrics;
@@ -283,6 +299,55 @@ export class ClusterCache implements ClusterView {
       this.#metricsError = message(error);
       this.#changed();
     }
+  }
+
+  /**
+   * PodMetrics of every namespace: one list, or one namespace at a time for a large cluster (see
+   * `podMetricsPerNamespaceAbove`). The lists are read raw and trimmed item by item (the client's
+   * decoded model, parsed quantities next to raw strings, would be thrown away at once), and each
+   * namespace's answer is trimmed before the next is read. A failed namespace fails the refresh
+   * (the last metrics are kept), as a failed single list would.
+   */
+  async #readPodMetrics(signal: AbortSignal | undefined): Promise<Map<string, PodUsage>> {
+    const podMetrics = new Map<string, PodUsage>();
+    const version = await this.#client.metricsVersion({ signal });
+    const read = async (namespace: string | undefined): Promise<void> => {
+      const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+      const list = await this.#client.getRaw<{ kind?: unknown; items?: unknown }>(
+        `/apis/metrics.k8s.io/${version}${scope}/pods`,
+        { signal },
+      );
+      if (list === null || typeof list !== 'object' || !Array.isArray(list.items))
+        throw new KubemetricsError(
+          'KUBEMETRICS_ERR_DECODE',
+          `PodMetricsList: the response of metrics.k8s.io/${version}${scope}/pods has no items list`,
+          { hint: 'Something other than the metrics API answered: check the APIService.' },
+        );
+      for (const item of list.items as PodMetrics[]) {
+        const usage = this.#trimmer.trimPodMetrics(item);
+        podMetrics.set(podKey(usage.namespace, usage.name), usage);
+      }
+    };
+    if (!this.#pods.synced || this.#pods.items.size <= this.#perNamespaceAbove) {
+      await read(undefined);
+      return podMetrics;
+    }
+    const namespaces = [...new Set(Array.from(this.#pods.items.values(), (pod) => pod.namespace))].sort();
+    let next = 0;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      while (!failed && next < namespaces.length) {
+        const namespace = namespaces[next++]!;
+        try {
+          await read(namespace);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PER_NAMESPACE_CONCURRENCY }, worker));
+    return podMetrics;
   }
 
   records(): CacheRecords {
@@ -341,10 +406,31 @@ export class ClusterCache implements ClusterView {
   }
 
   async #runMetrics(signal: AbortSignal): Promise<void> {
+    // The first refresh waits (at most one interval) for the pod list, which tells how to read
+    // PodMetrics (one list or per namespace) and which namespaces there are.
+    await this.#podsListed(signal, this.#intervalMs);
     while (!signal.aborted) {
       await this.refreshMetrics(signal);
       await sleep(this.#intervalMs, signal);
     }
+  }
+
+  /** Resolves when pods are listed, `timeoutMs` passed or `signal` aborted. */
+  #podsListed(signal: AbortSignal, timeoutMs: number): Promise<void> {
+    if (this.#pods.synced || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const unsubscribe = this.onChange(() => {
+        if (this.#pods.synced) done();
+      });
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   async #runInformer<T, R>(informer: Informer<T, R>, signal: AbortSignal): Promise<void> {

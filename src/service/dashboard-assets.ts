@@ -13,31 +13,32 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>kubemetrics — cluster capacity</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/dashboard.css">
 </head>
 <body>
 <header>
   <h1>kubemetrics <span class="sub">cluster capacity</span></h1>
-  <div id="age" class="age" role="status" aria-live="polite">loading…</div>
+  <div id="age" class="age" role="status" aria-live="polite" data-testid="data-age">loading…</div>
 </header>
 <main>
-  <section id="totals" class="totals" aria-label="Cluster totals"></section>
+  <section id="totals" class="totals" aria-label="Cluster totals" data-testid="totals"></section>
   <section aria-labelledby="nodes-title">
     <h2 id="nodes-title">Nodes <span class="legend"><i class="req"></i>requests <i class="lim"></i>limits <i class="use"></i>usage <span class="muted">of allocatable</span></span></h2>
-    <div id="bars" class="bars"></div>
+    <div id="bars" class="bars" data-testid="node-bars"></div>
   </section>
   <div class="columns">
-    <section aria-labelledby="ns-title"><h2 id="ns-title">Top namespaces <span class="muted">by cpu requests</span></h2><table id="namespaces"></table></section>
-    <section aria-labelledby="wl-title"><h2 id="wl-title">Top workloads <span class="muted">by cpu requests</span></h2><table id="workloads"></table></section>
+    <section aria-labelledby="ns-title"><h2 id="ns-title">Top namespaces <span class="muted">by cpu requests</span></h2><table id="namespaces" data-testid="top-namespaces"></table></section>
+    <section aria-labelledby="wl-title"><h2 id="wl-title">Top workloads <span class="muted">by cpu requests</span></h2><table id="workloads" data-testid="top-workloads"></table></section>
   </div>
   <section aria-labelledby="table-title">
     <h2 id="table-title">Node table</h2>
-    <input id="filter" type="search" placeholder="Filter nodes by name or role…" aria-label="Filter nodes">
-    <table id="node-table" class="sortable"></table>
+    <input id="filter" type="search" placeholder="Filter nodes by name or role…" aria-label="Filter nodes" data-testid="node-filter">
+    <table id="node-table" class="sortable" data-testid="node-table"></table>
   </section>
-  <section id="drill" aria-labelledby="drill-title" hidden>
-    <h2 id="drill-title">Pods</h2>
-    <table id="pods"></table>
+  <section id="drill" aria-labelledby="drill-title" data-testid="drill" hidden>
+    <h2><span id="drill-title" data-testid="drill-title">Pods</span> <button id="drill-close" type="button" data-testid="drill-close" aria-label="Close the pod list">close</button></h2>
+    <table id="pods" data-testid="pod-table"></table>
   </section>
 </main>
 <footer>Requests and limits follow the Kubernetes rules; usage comes from metrics.k8s.io — "no metrics" is never shown as 0.</footer>
@@ -80,12 +81,13 @@ th{font-size:12px;color:var(--muted);font-weight:600}table.sortable th{cursor:po
 tr.clickable{cursor:pointer}tr.clickable:hover{background:var(--bg)}
 input[type=search]{width:100%;max-width:360px;padding:6px 10px;margin-bottom:8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
 .over{color:var(--warn);font-weight:600}
+#drill h2 button{font:inherit;font-size:12px;margin-left:8px;padding:2px 8px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg);cursor:pointer}
 `;
 
 /** Behaviour: fetch, draw, live updates, sorting, filtering, drill-down. */
 export const DASHBOARD_JS = `const token = sessionStorage.getItem('kubemetrics-token');
 const headers = token ? { authorization: 'Bearer ' + token } : {};
-const state = { data: undefined, sort: { key: 'name', dir: 1 }, filter: '', node: undefined };
+const state = { data: undefined, sort: { key: 'name', dir: 1 }, filter: '', node: undefined, drillSeq: 0, age: undefined };
 
 function h(tag, props, ...children) {
   const el = document.createElement(tag);
@@ -126,18 +128,24 @@ async function getJSON(path) {
   return res.json();
 }
 
+// The badge ticks every second between server updates: the age the server reported plus the time
+// since it was received.
 function drawAge(data) {
+  if (data) state.age = { data, at: Date.now() };
+  if (!state.age) return;
+  const d = state.age.data;
+  const age = d.ageSeconds === null || d.ageSeconds === undefined ? d.ageSeconds : d.ageSeconds + (Date.now() - state.age.at) / 1000;
   const el = document.getElementById('age');
-  const stale = data.stale;
-  el.className = 'age' + (stale ? ' stale' : '');
-  const mode = data.mode === 'snapshot' ? 'snapshot, ' : '';
-  el.textContent = (stale ? '⚠ stale — ' : '') + mode + 'data age ' + fmtAge(data.ageSeconds) +
-    (data.metricsAvailable ? '' : ' · no metrics API');
-  el.title = (data.reasons || []).join('\\n');
+  el.className = 'age' + (d.stale ? ' stale' : '');
+  el.dataset.stale = String(Boolean(d.stale));
+  const mode = d.mode === 'snapshot' ? 'snapshot, ' : '';
+  el.textContent = (d.stale ? '⚠ stale — ' : '') + mode + 'data age ' + fmtAge(age) +
+    (d.metricsAvailable ? '' : ' · no metrics API');
+  el.title = (d.reasons || []).join('\\n');
 }
 
 function card(label, value, detail) {
-  return h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), h('div', { class: 'detail' }, detail));
+  return h('div', { class: 'card', 'data-testid': 'total-' + label.toLowerCase().replace(/ /g, '-') }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), h('div', { class: 'detail' }, detail));
 }
 
 function drawTotals(c) {
@@ -166,14 +174,14 @@ function bar(res, r) {
 
 function drawBars(nodes) {
   document.getElementById('bars').replaceChildren(...nodes.map((n) =>
-    h('div', { class: 'node', tabindex: '0', 'data-node': n.name, onclick: () => drill(n.name), onkeydown: (e) => { if (e.key === 'Enter') drill(n.name); } },
+    h('div', { class: 'node', tabindex: '0', 'data-testid': 'node-bar', 'data-node': n.name, onclick: () => openDrill(n.name), onkeydown: (e) => { if (e.key === 'Enter') openDrill(n.name); } },
       h('div', { class: 'name', title: n.name }, n.name, h('div', { class: 'muted' }, (n.roles.join(',') || 'worker') + ' · ' + n.pods + ' pods' + (n.ready ? '' : ' · NotReady'))),
       bar('cpu', n.resources.cpu), bar('memory', n.resources.memory))));
 }
 
 function groupTable(id, rows, withKind) {
   const head = h('tr', {}, h('th', {}, withKind ? 'workload' : 'namespace'), h('th', {}, 'pods'), h('th', {}, 'cpu req'), h('th', {}, 'cpu use'), h('th', {}, 'mem req'), h('th', {}, 'mem use'));
-  const body = rows.map((r) => h('tr', {},
+  const body = rows.map((r) => h('tr', { 'data-testid': withKind ? 'workload-row' : 'namespace-row' },
     h('td', {}, withKind ? r.namespace + '/' + r.kind + '/' + r.name : r.name), h('td', {}, r.pods),
     h('td', {}, fmtCpu(r.resources.cpu.requests)), h('td', {}, r.hasMetrics ? fmtCpu(r.resources.cpu.usage) : 'no metrics'),
     h('td', {}, fmtBytes(r.resources.memory.requests)), h('td', {}, r.hasMetrics ? fmtBytes(r.resources.memory.usage) : 'no metrics')));
@@ -191,41 +199,89 @@ const COLUMNS = [
   ['memUse', 'mem use %', (n) => n.resources.memory.usagePercent, (n) => pct(n.resources.memory.usagePercent)],
 ];
 
-function drawNodeTable(nodes) {
-  const f = state.filter.toLowerCase();
-  const col = COLUMNS.find((c) => c[0] === state.sort.key) || COLUMNS[0];
-  const rows = nodes.filter((n) => !f || n.name.toLowerCase().includes(f) || n.roles.join(',').includes(f)).sort((a, b) => {
+// Filter: the text is matched, case-insensitively, against the node name and its roles.
+const matches = (n, f) => !f || n.name.toLowerCase().includes(f) || n.roles.join(',').toLowerCase().includes(f);
+
+// Sort: by the column's value in the chosen direction, nodes without a value (no metrics) last,
+// ties by name, so the order is the same on every redraw.
+function compareNodes(col, dir) {
+  return (a, b) => {
     const x = col[2](a), y = col[2](b);
-    if (x === y) return 0;
-    if (x === null || x === undefined) return 1;
-    if (y === null || y === undefined) return -1;
-    return (x < y ? -1 : 1) * state.sort.dir;
-  });
-  const head = h('tr', {}, COLUMNS.map(([key, label]) => h('th', {
-    scope: 'col', 'data-key': key,
-    'aria-sort': state.sort.key === key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
-    onclick: () => { state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : key === 'name' ? 1 : -1 }; drawNodeTable(nodes); },
-  }, label)));
-  const body = rows.map((n) => h('tr', { class: 'clickable', onclick: () => drill(n.name) }, COLUMNS.map((c) => h('td', {}, c[3](n)))));
-  document.getElementById('node-table').replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+    if (x !== y) {
+      if (x === null || x === undefined) return 1;
+      if (y === null || y === undefined) return -1;
+      return (x < y ? -1 : 1) * dir;
+    }
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  };
 }
 
-async function drill(node) {
+function drawNodeTable(nodes) {
+  const f = state.filter.trim().toLowerCase();
+  const col = COLUMNS.find((c) => c[0] === state.sort.key) || COLUMNS[0];
+  const rows = nodes.filter((n) => matches(n, f)).sort(compareNodes(col, state.sort.dir));
+  const head = h('tr', {}, COLUMNS.map(([key, label]) => h('th', {
+    scope: 'col', 'data-key': key, 'data-testid': 'sort-' + key, tabindex: '0',
+    'aria-sort': state.sort.key === key ? (state.sort.dir > 0 ? 'ascending' : 'descending') : 'none',
+    onclick: () => sortBy(key, nodes),
+    onkeydown: (e) => { if (e.key === 'Enter') sortBy(key, nodes); },
+  }, label)));
+  const body = rows.map((n) => h('tr', {
+    class: 'clickable', tabindex: '0', 'data-testid': 'node-row', 'data-node': n.name,
+    onclick: () => openDrill(n.name), onkeydown: (e) => { if (e.key === 'Enter') openDrill(n.name); },
+  }, COLUMNS.map((c) => h('td', { 'data-key': c[0] }, c[3](n)))));
+  document.getElementById('node-table').replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+  document.getElementById('node-table').dataset.rows = String(rows.length);
+}
+
+// First click on a column: names ascending, numbers descending (fullest first); again: reversed.
+function sortBy(key, nodes) {
+  state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : key === 'name' ? 1 : -1 };
+  drawNodeTable(nodes);
+}
+
+// A click opens the pod list and scrolls to it; live updates redraw it in place.
+function openDrill(node) {
+  drill(node, true).catch(showError);
+}
+
+function closeDrill() {
+  state.node = undefined;
+  state.drillSeq++;
+  document.getElementById('drill').hidden = true;
+}
+
+async function drill(node, scroll) {
   state.node = node;
+  const seq = ++state.drillSeq;
   const doc = await getJSON('/api/v1/capacity?by=pod&node=' + encodeURIComponent(node) + '&sort=requests.cpu');
+  // A later click (or close) wins over an answer that arrives late.
+  if (seq !== state.drillSeq) return;
   const section = document.getElementById('drill');
   section.hidden = false;
+  section.dataset.node = node;
   document.getElementById('drill-title').textContent = 'Pods on ' + node + ' (' + doc.total + ')';
   const head = h('tr', {}, ['pod', 'workload', 'phase', 'cpu req', 'cpu lim', 'cpu use', 'mem req', 'mem lim', 'mem use'].map((t) => h('th', {}, t)));
-  const body = doc.pods.map((p) => h('tr', {},
+  const body = doc.pods.map((p) => h('tr', { 'data-testid': 'pod-row', 'data-pod': p.namespace + '/' + p.name },
     h('td', {}, p.namespace + '/' + p.name), h('td', {}, p.workload.kind + '/' + p.workload.name), h('td', {}, p.phase || '–'),
     h('td', {}, fmtCpu(p.resources.cpu.requests)), h('td', {}, fmtCpu(p.resources.cpu.limits)), h('td', {}, p.hasMetrics ? fmtCpu(p.resources.cpu.usage) : 'no metrics'),
     h('td', {}, fmtBytes(p.resources.memory.requests)), h('td', {}, fmtBytes(p.resources.memory.limits)), h('td', {}, p.hasMetrics ? fmtBytes(p.resources.memory.usage) : 'no metrics')));
   document.getElementById('pods').replaceChildren(h('thead', {}, head), h('tbody', {}, body));
-  section.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  if (scroll) section.scrollIntoView({ block: 'start' });
 }
 
+function showError(error) {
+  const el = document.getElementById('age');
+  el.className = 'age stale';
+  el.dataset.stale = 'true';
+  el.textContent = '⚠ cannot reach the service: ' + error.message;
+}
+
+// One refresh at a time; a change that arrives meanwhile triggers one more afterwards.
+let refreshing = false, refreshAgain = false;
 async function refresh() {
+  if (refreshing) { refreshAgain = true; return; }
+  refreshing = true;
   try {
     const data = await getJSON('/api/v1/dashboard');
     state.data = data;
@@ -235,12 +291,15 @@ async function refresh() {
     groupTable('namespaces', data.namespaces, false);
     groupTable('workloads', data.workloads, true);
     drawNodeTable(data.nodes);
-    if (state.node && data.nodes.some((n) => n.name === state.node)) await drill(state.node);
+    if (state.node && data.nodes.some((n) => n.name === state.node)) await drill(state.node, false);
+    else if (state.node) closeDrill();
     document.body.dataset.ready = 'true';
+    document.body.dataset.generation = String(data.data.generation);
   } catch (error) {
-    const el = document.getElementById('age');
-    el.className = 'age stale';
-    el.textContent = '⚠ cannot reach the service: ' + error.message;
+    showError(error);
+  } finally {
+    refreshing = false;
+    if (refreshAgain) { refreshAgain = false; void refresh(); }
   }
 }
 
@@ -248,6 +307,8 @@ document.getElementById('filter').addEventListener('input', (e) => {
   state.filter = e.target.value;
   if (state.data) drawNodeTable(state.data.nodes);
 });
+document.getElementById('drill-close').addEventListener('click', closeDrill);
+setInterval(() => drawAge(), 1000);
 
 void refresh();
 // ?poll=SECONDS polls instead of holding a server-sent events stream (for proxies that buffer).

@@ -19,8 +19,8 @@ export { capacityDocument, parseCapacityQuery, QueryError } from './capacity-que
 export type { CapacityBy, CapacityDocument, CapacityQuery } from './capacity-query.js';
 export { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
 export type { NodesSummary, SummaryAmount, SummaryNode, SummaryResource } from './nodes-summary.js';
-export { createServiceRegistry } from './prometheus-metrics.js';
-export type { ServiceRegistryOptions } from './prometheus-metrics.js';
+export { createServiceMetrics, createServiceRegistry } from './prometheus-metrics.js';
+export type { ServiceMetrics, ServiceRegistryOptions } from './prometheus-metrics.js';
 export { startReportServer } from './server.js';
 export type { ReportServer, ReportServerOptions, ServiceLogEntry } from './server.js';
 export { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';

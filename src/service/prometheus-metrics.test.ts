@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../api/index.js';
 import { createRecordTrimmer } from '../report/index.js';
 import { StaticClusterView } from './cluster-cache.js';
-import { createServiceRegistry } from './prometheus-metrics.js';
+import { createServiceMetrics, createServiceRegistry } from './prometheus-metrics.js';
 
 const trimmer = createRecordTrimmer();
 const node: Node = {
@@ -48,5 +48,17 @@ describe('createServiceRegistry', () => {
       'kubemetrics_pod_resource_requests{namespace="shop",pod="web-1",node="n1",resource="cpu",unit="core"} 0.25',
     );
     expect(text).not.toMatch(/^kubemetrics_pod_resource_limits\{/m);
+  });
+
+  it('serves the same text through createServiceMetrics, the cluster part kept per generation', async () => {
+    const metrics = createServiceMetrics(view);
+    const first = await metrics.metrics();
+    const again = await metrics.metrics();
+    expect(again.cluster).toBe(first.cluster);
+    const text = first.cluster.toString() + first.health;
+    expect(text).toBe(await createServiceRegistry(view).metrics());
+    expect(text).toContain('kubemetrics_cluster_nodes 1');
+    expect(first.health).toContain('kubemetrics_data_stale');
+    expect(first.cluster.toString()).not.toContain('kubemetrics_data_stale');
   });
 });

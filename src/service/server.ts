@@ -16,6 +16,11 @@
  *
  * Errors are Kubernetes `Status` objects (`{"kind":"Status","code":400,"reason":"BadRequest",...}`).
  * A handler failure answers 500 and never takes the server down.
+ *
+ * Answers are computed once per data generation: the nodes summary, each capacity query and the
+ * dashboard data are kept as encoded bytes until the cache changes, so a dashboard or a poller
+ * hammering the service costs a memory copy per request, not a report (see {@link AnswerCache}).
+ * Only the small `data` freshness object is written per request.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -24,10 +29,10 @@ import { failureStatus } from '../api/index.js';
 import { buildReport, createPlainRowConverter, type ReportModel } from '../report/index.js';
 import type { BearerTokenCheck } from './bearer-token.js';
 import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
-import type { CacheHealth, ClusterView } from './cluster-cache.js';
+import type { CacheHealth, CacheRecords, ClusterView } from './cluster-cache.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';
 import { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
-import { createServiceRegistry } from './prometheus-metrics.js';
+import { createServiceMetrics } from './prometheus-metrics.js';
 
 /** One structured log entry (the CLI decides where it goes). */
 export interface ServiceLogEntry {
@@ -69,6 +74,37 @@ export interface ReportServer {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** Answers larger than this are not kept (a `by=pod` report of a huge cluster is rare and big). */
+const MAX_CACHED_BYTES = 8 * 1024 * 1024;
+/** Distinct queries kept per generation. */
+const MAX_CACHED_ANSWERS = 64;
+
+/**
+ * Encoded answers of one data generation, by key (route and query). Everything is dropped when
+ * the generation changes; a new answer is computed on first use. Kept as bytes, not strings:
+ * sending a Buffer skips the UTF-8 encoding of the whole body on every request. An answer too
+ * large to keep is returned as computed, without a copy into a Buffer.
+ */
+class AnswerCache {
+  #generation = -1;
+  readonly #answers = new Map<string, Buffer>();
+
+  get(generation: number, key: string, compute: () => string): Buffer | string {
+    if (generation !== this.#generation) {
+      this.#answers.clear();
+      this.#generation = generation;
+    }
+    const cached = this.#answers.get(key);
+    if (cached !== undefined) return cached;
+    const text = compute();
+    // Bytes are at most 3 per UTF-16 unit, and at least 1.
+    if (text.length > MAX_CACHED_BYTES || this.#answers.size >= MAX_CACHED_ANSWERS) return text;
+    const answer = Buffer.from(text);
+    if (answer.length <= MAX_CACHED_BYTES) this.#answers.set(key, answer);
+    return answer;
+  }
+}
+
 class HttpError extends Error {
   constructor(
     readonly code: number,
@@ -92,6 +128,39 @@ function send(
 
 function sendJSON(res: ServerResponse, code: number, value: unknown): void {
   send(res, code, JSON_TYPE, `${JSON.stringify(value)}\n`);
+}
+
+/** A 200 JSON answer from cached bytes. */
+function sendBytes(res: ServerResponse, body: Buffer | string): void {
+  if (typeof body === 'string') return send(res, 200, JSON_TYPE, body);
+  res.writeHead(200, {
+    'content-type': JSON_TYPE,
+    'cache-control': 'no-store',
+    'content-length': body.length,
+  });
+  res.end(body);
+}
+
+/**
+ * A 200 JSON answer: a cached object (its encoding without the closing brace) followed by
+ * `,"data":{...}}`, the freshness computed now.
+ */
+function sendWithData(res: ServerResponse, open: Buffer | string, data: Record<string, unknown>): void {
+  const tail = Buffer.from(`,"data":${JSON.stringify(data)}}\n`);
+  res.writeHead(200, {
+    'content-type': JSON_TYPE,
+    'cache-control': 'no-store',
+    'content-length': (typeof open === 'string' ? Buffer.byteLength(open) : open.length) + tail.length,
+  });
+  res.write(open);
+  res.end(tail);
+}
+
+/** `{...}` as JSON without its closing brace, for {@link sendWithData}. */
+function openObject(value: object): string {
+  const text = JSON.stringify(value);
+  if (!text.endsWith('}') || text === '{}') throw new Error('expected a non-empty JSON object');
+  return text.slice(0, -1);
 }
 
 function sendStatus(
@@ -127,42 +196,44 @@ function wantsHtml(req: IncomingMessage): boolean {
 /** Starts the server and resolves once it listens. */
 export async function startReportServer(options: ReportServerOptions): Promise<ReportServer> {
   const { view, auth, log } = options;
-  const registry = createServiceRegistry(view, { podMetrics: options.podMetrics });
+  const prometheus = createServiceMetrics(view, { podMetrics: options.podMetrics });
   const throttleMs = options.eventThrottleMs ?? 1000;
   const streams = new Set<ServerResponse>();
-  let dashboardCache: { generation: number; body: Record<string, unknown> } | undefined;
+  const answers = new AnswerCache();
 
-  const dashboardData = (): Record<string, unknown> => {
+  const summaryBytes = (): Buffer | string => {
     const records = view.records();
-    if (dashboardCache?.generation !== records.generation) {
-      const model: ReportModel = buildReport(records, {
-        resources: ['cpu', 'memory'],
-        levels: ['cluster', 'node', 'namespace', 'workload'],
+    return answers.get(
+      records.generation,
+      'nodes-summary',
+      () => `${encodeNodesSummary(nodesSummary(records))}\n`,
+    );
+  };
+
+  const dashboardBody = (records: CacheRecords): Record<string, unknown> => {
+    const model: ReportModel = buildReport(records, {
+      resources: ['cpu', 'memory'],
+      levels: ['cluster', 'node', 'namespace', 'workload'],
+    });
+    const convert = createPlainRowConverter(model.resourceNames);
+    const byCpuRequests = <R extends { requests: Readonly<Record<string, bigint>> }>(
+      rows: readonly R[],
+    ): R[] =>
+      [...rows].sort((a, b) => {
+        const x = a.requests['cpu'] ?? 0n;
+        const y = b.requests['cpu'] ?? 0n;
+        return x < y ? 1 : x > y ? -1 : 0;
       });
-      const convert = createPlainRowConverter(model.resourceNames);
-      const byCpuRequests = <R extends { requests: Readonly<Record<string, bigint>> }>(
-        rows: readonly R[],
-      ): R[] =>
-        [...rows].sort((a, b) => {
-          const x = a.requests['cpu'] ?? 0n;
-          const y = b.requests['cpu'] ?? 0n;
-          return x < y ? 1 : x > y ? -1 : 0;
-        });
-      dashboardCache = {
-        generation: records.generation,
-        body: {
-          cluster: convert.cluster(model.cluster),
-          nodes: model.nodes.map((row) => convert.node(row)),
-          namespaces: byCpuRequests(model.namespaces)
-            .slice(0, 10)
-            .map((row) => convert.namespace(row)),
-          workloads: byCpuRequests(model.workloads)
-            .slice(0, 10)
-            .map((row) => convert.workload(row)),
-        },
-      };
-    }
-    return { ...dashboardCache.body, data: freshness(view.health(), records.generation) };
+    return {
+      cluster: convert.cluster(model.cluster),
+      nodes: model.nodes.map((row) => convert.node(row)),
+      namespaces: byCpuRequests(model.namespaces)
+        .slice(0, 10)
+        .map((row) => convert.namespace(row)),
+      workloads: byCpuRequests(model.workloads)
+        .slice(0, 10)
+        .map((row) => convert.workload(row)),
+    };
   };
 
   const routes: Record<
@@ -171,20 +242,26 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   > = {
     '/': (req, res) => {
       if (wantsHtml(req)) send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML);
-      else send(res, 200, JSON_TYPE, `${encodeNodesSummary(nodesSummary(view.records()))}\n`);
+      else sendBytes(res, summaryBytes());
     },
     '/dashboard': (_req, res) => send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML),
     '/assets/dashboard.css': (_req, res) => send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS),
     '/assets/dashboard.js': (_req, res) => send(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_JS),
-    '/api/v1/nodes-summary': (_req, res) =>
-      send(res, 200, JSON_TYPE, `${encodeNodesSummary(nodesSummary(view.records()))}\n`),
+    '/api/v1/nodes-summary': (_req, res) => sendBytes(res, summaryBytes()),
     '/api/v1/capacity': (_req, res, url) => {
+      // Validated on every request (a bad query is never cached); the report once per generation.
       const query = parseCapacityQuery(url.searchParams);
       const records = view.records();
-      const document = capacityDocument(records, query);
-      sendJSON(res, 200, { ...document, data: freshness(view.health(), records.generation) });
+      const open = answers.get(records.generation, `capacity${url.search}`, () =>
+        openObject(capacityDocument(records, query)),
+      );
+      sendWithData(res, open, freshness(view.health(), records.generation));
     },
-    '/api/v1/dashboard': (_req, res) => sendJSON(res, 200, dashboardData()),
+    '/api/v1/dashboard': (_req, res) => {
+      const records = view.records();
+      const open = answers.get(records.generation, 'dashboard', () => openObject(dashboardBody(records)));
+      sendWithData(res, open, freshness(view.health(), records.generation));
+    },
     '/api/v1/events': (req, res) => {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -220,8 +297,15 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       res.on('close', end);
     },
     '/metrics': async (_req, res) => {
-      const text = await registry.metrics();
-      send(res, 200, registry.contentType, text);
+      const { cluster, health } = await prometheus.metrics();
+      const tail = Buffer.from(health);
+      res.writeHead(200, {
+        'content-type': prometheus.contentType,
+        'cache-control': 'no-store',
+        'content-length': cluster.length + tail.length,
+      });
+      res.write(cluster);
+      res.end(tail);
     },
   };
 
