@@ -49,7 +49,7 @@ export interface PrometheusProviderOptions {
   readonly seriesMaxAgeMs?: number | undefined;
   /** Identical queries within this window are sent once (default 5 s; 0 disables). */
   readonly queryCacheTtlMs?: number | undefined;
-  /** Longest regex of object names in one query; longer lists are split (default 2,000 characters). */
+  /** Longest regex of object names in one query; longer lists are split (default 16,384 characters). */
   readonly maxRegexLength?: number | undefined;
   /** Queries of one request in flight at once (default 4). */
   readonly batchConcurrency?: number | undefined;
