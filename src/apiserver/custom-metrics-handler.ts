@@ -4,6 +4,7 @@
  * for Pods metrics), and metrics about a namespace (`…/namespaces/prod/metrics/queue_length`).
  * Semantics of kubernetes-sigs/custom-metrics-apiserver `pkg/registry/custom_metrics/reststorage.go`.
  */
+import { MemoPolicy } from './memo-policy.js';
 import type { LabelSelector, MetricValueList, MetricValueV1beta1, MetricValueV1beta2 } from '../api/index.js';
 import { callAbortable } from './abortable.js';
 import { formatGroupResource, objectKindFor } from './group-resource.js';
@@ -38,6 +39,8 @@ import type { CustomMetricItem } from './wire-encoding.js';
  * alive for it.
  */
 const encodedValues = new WeakMap<object, { key: string; item: MetricValueV1beta1 | MetricValueV1beta2 }>();
+/** Stops writing `encodedValues` for providers that never return a value object twice. */
+const valuePolicy = new MemoPolicy();
 
 /**
  * 404 in custom-metrics-apiserver's words (`provider.NewMetricNotFoundError` /
@@ -163,9 +166,11 @@ export async function getCustomMetric(
       return encodeCustomMetricValue(route.version, toItem('getMetricBySelector', raw));
     const key = (raw as { timestamp?: unknown }).timestamp === undefined ? shapeNow : shape;
     const memo = encodedValues.get(raw);
-    if (memo !== undefined && memo.key === key) return memo.item;
+    const hit = memo !== undefined && memo.key === key;
+    valuePolicy.lookup(hit);
+    if (hit) return memo.item;
     const item = encodeCustomMetricValue(route.version, toItem('getMetricBySelector', raw));
-    encodedValues.set(raw, { key, item });
+    if (valuePolicy.writing) encodedValues.set(raw, { key, item });
     return item;
   };
   const answered = encodedAnswers.get(values);

@@ -6,6 +6,7 @@
  * `JSON.stringify` gives (a property test checks it); any value the encoder did not build, or a
  * `?pretty` request, takes `JSON.stringify` as before.
  */
+import { MemoPolicy } from './memo-policy.js';
 import type { MetricValueV1beta1, MetricValueV1beta2 } from '../api/index.js';
 
 type Shape = 'custom-v1beta2' | 'custom-v1beta1';
@@ -37,9 +38,21 @@ function described(ref: MetricValueV1beta2['describedObject']): string {
  * returned before (same object, same request shape), so its text is reused too.
  */
 const fragments = new WeakMap<object, string>();
+const fragmentPolicy = new MemoPolicy();
+
+function remembered(item: object): string | undefined {
+  const known = fragments.get(item);
+  fragmentPolicy.lookup(known !== undefined);
+  return known;
+}
+
+function remember(item: object, text: string): string {
+  if (fragmentPolicy.writing) fragments.set(item, text);
+  return text;
+}
 
 function v1beta2(item: MetricValueV1beta2): string {
-  const known = fragments.get(item);
+  const known = remembered(item);
   if (known !== undefined) return known;
   const metric =
     item.metric.selector === undefined
@@ -48,17 +61,15 @@ function v1beta2(item: MetricValueV1beta2): string {
   const window =
     item.windowSeconds === undefined ? '' : `,"windowSeconds":${JSON.stringify(item.windowSeconds)}`;
   const text = `{"describedObject":${described(item.describedObject)},"metric":${metric},"timestamp":${str(item.timestamp)}${window},"value":${str(item.value)}}`;
-  fragments.set(item, text);
-  return text;
+  return remember(item, text);
 }
 
 function v1beta1(item: MetricValueV1beta1): string {
-  const known = fragments.get(item);
+  const known = remembered(item);
   if (known !== undefined) return known;
   const window = item.window === undefined ? '' : `,"window":${JSON.stringify(item.window)}`;
   const text = `{"describedObject":${described(item.describedObject)},"metricName":${str(item.metricName)},"timestamp":${str(item.timestamp)}${window},"value":${str(item.value)},"selector":${JSON.stringify(item.selector)}}`;
-  fragments.set(item, text);
-  return text;
+  return remember(item, text);
 }
 
 /**

@@ -13,10 +13,22 @@
  */
 import { Quantity, type QuantityFormat } from '../../quantity/index.js';
 
+/** `12`, `-0.25`: no exponent, at most 16 digits. */
+const SIMPLE = /^(-?)(\d{1,16})(?:\.(\d{1,16}))?$/;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** The value in nano units, rounded half to even; `undefined` for NaN, ±Inf and non-numbers. */
 export function sampleNanos(text: string, scale = 9): bigint | undefined {
+  // Fast path for the common case (a few digits, at most `scale` decimals): exact in a double
+  // while below 2^53, so no BigInt arithmetic and no rounding are needed.
+  const simple = SIMPLE.exec(text);
+  if (simple !== null) {
+    const [, sign, whole = '', fraction = ''] = simple;
+    if (whole.length + scale <= 15 && fraction.length <= scale) {
+      const units = Number(whole) * 10 ** scale + (fraction === '' ? 0 : Number(fraction.padEnd(scale, '0')));
+      return BigInt(sign === '-' ? -units : units);
+    }
+  }
   const match = DECIMAL.exec(text.trim());
   if (match === null) return undefined;
   const [, sign = '', whole = '', fraction = '', exponent = '0'] = match;
