@@ -49,7 +49,7 @@ export interface PrometheusProviderOptions {
   readonly seriesMaxAgeMs?: number | undefined;
   /** Identical queries within this window are sent once (default 5 s; 0 disables). */
   readonly queryCacheTtlMs?: number | undefined;
-  /** Longest regex of object names in one query; longer lists are split (default 16,384 characters). */
+  /** Longest regex of object names in one query; longer lists are split (default 2,000 characters). */
   readonly maxRegexLength?: number | undefined;
   /** Queries of one request in flight at once (default 4). */
   readonly batchConcurrency?: number | undefined;
@@ -62,7 +62,7 @@ export const PROMETHEUS_PROVIDER_DEFAULTS = {
   discoveryIntervalMs: 60_000,
   seriesMaxAgeMs: 600_000,
   queryCacheTtlMs: 5_000,
-  maxRegexLength: 16_384,
+  maxRegexLength: 2_000,
   batchConcurrency: 4,
   probeIntervalMs: 2_000,
 } as const;
