@@ -20,9 +20,8 @@
  * (wrk cannot send a client certificate, so its rows authenticate with a bearer token: a cached
  * TokenReview and a cached SubjectAccessReview per request).
  */
-import { execFile, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -35,6 +34,7 @@ import {
   issueClientCertificate,
   startTestCluster,
 } from '../src/testing/index.js';
+import { hasWrk, WRK, wrk as runWrk, type WrkResult } from './wrk.js';
 
 const PATH =
   '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/http_requests?labelSelector=app%3Dweb';
@@ -42,7 +42,6 @@ const AGGREGATOR = { 'x-remote-user': 'system:kube-aggregator', 'x-remote-group'
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const SOAK_SECONDS = Number(process.env['BENCH_SOAK_SECONDS'] ?? 10);
-const WRK = '/usr/bin/wrk';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
 // --- load generator (runs in a child process) -------------------------------------------------
@@ -169,35 +168,8 @@ function load(child: ChildProcess, request: LoadRequest): Promise<LoadResult> {
   });
 }
 
-interface WrkResult {
-  readonly rps: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly non2xx: number;
-}
-
-function wrk(url: string, headers: Record<string, string>, seconds: number): Promise<WrkResult> {
-  const args = ['-t', '1', '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--latency'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    execFile(WRK, args, { timeout: (seconds + 30) * 1000 }, (error, stdout) => {
-      if (error !== null) return reject(new Error(`wrk failed: ${error.message}`));
-      const ms = (text: string | undefined): number => {
-        const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');
-        if (m === null) return NaN;
-        const v = Number(m[1]);
-        return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-      };
-      resolve({
-        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN),
-        p50Ms: ms(/50%\s+(\S+)/.exec(stdout)?.[1]),
-        p99Ms: ms(/99%\s+(\S+)/.exec(stdout)?.[1]),
-        non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0),
-      });
-    });
-  });
-}
+const wrk = (url: string, headers: Record<string, string>, seconds: number): Promise<WrkResult> =>
+  runWrk(url, headers, seconds, CONNECTIONS);
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
@@ -339,7 +311,7 @@ export async function run(): Promise<Record<string, string | number>[]> {
       },
     );
 
-    if (existsSync(WRK)) {
+    if (hasWrk()) {
       const wrkCeilings: WrkResult[] = [];
       const wrkOursRuns: WrkResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {

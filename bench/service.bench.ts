@@ -27,7 +27,7 @@
  * generator the other. A change is timed from `upsertPod`/`deletePod` on the test cluster to the
  * first `/api/v1/capacity?by=pod&node=...` answer that shows it, polled back to back.
  */
-import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,11 +35,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import type { Pod } from '../src/api/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
+import { hasWrk, wrk as runWrk } from './wrk.js';
 
 type Row = Record<string, string | number | undefined>;
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const WRK = '/usr/bin/wrk';
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
@@ -50,7 +50,7 @@ const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 16);
 const CHANGES = envNumber('BENCH_SERVICE_CHANGES', 20);
 const SMALL = process.env['BENCH_SERVICE_SMALL'] !== '0';
 const LARGE = process.env['BENCH_SERVICE_LARGE'] !== '0';
-const USE_WRK = existsSync(WRK) && process.env['BENCH_SERVICE_LOADGEN'] !== 'node';
+const USE_WRK = hasWrk() && process.env['BENCH_SERVICE_LOADGEN'] !== 'node';
 const JSON_ACCEPT = { accept: 'application/json' };
 
 // --- the service process ------------------------------------------------------------------------
@@ -153,32 +153,9 @@ interface LoadResult {
   readonly errors: number;
 }
 
-function wrk(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
-  const args = ['-t', '1', '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--latency'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
-  args.push(url);
-  return new Promise((resolve, reject) => {
-    execFile(WRK, args, { timeout: (seconds + 30) * 1000 }, (error, stdout) => {
-      if (error !== null) return reject(new Error(`wrk failed: ${error.message}`));
-      const ms = (text: string | undefined): number => {
-        const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');
-        if (m === null) return NaN;
-        const v = Number(m[1]);
-        return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-      };
-      const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-        stdout,
-      );
-      resolve({
-        rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN),
-        p50Ms: ms(/50%\s+(\S+)/.exec(stdout)?.[1]),
-        p99Ms: ms(/99%\s+(\S+)/.exec(stdout)?.[1]),
-        errors:
-          Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0) +
-          (socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0)),
-      });
-    });
-  });
+async function wrk(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
+  const result = await runWrk(url, headers, seconds, CONNECTIONS);
+  return { ...result, errors: result.non2xx + result.socketErrors };
 }
 
 /** bench/apiserver.bench.ts in its `--load-generator` mode: one request per IPC message. */
