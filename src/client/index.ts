@@ -8,6 +8,7 @@ export { loadKubeConfig, kubeConfigSource, KubeConfig, SERVICE_ACCOUNT_DIR } fro
 export type { LoadKubeConfigOptions, KubeConfigSource, ResolvedContext } from './credentials.js';
 export { REQUEST_CHANNEL, Transport, parseRetryAfter } from './transport.js';
 export { RotatingAgent, tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
+export { JsonArrayStream } from './json-array-stream.js';
 export type { TlsMaterial } from './tls-dispatcher.js';
 export type {
   CallOptions,

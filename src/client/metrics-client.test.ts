@@ -472,3 +472,39 @@ describe('MetricsClient: custom and external metrics', () => {
     expect(error.hint).toContain('custom.metrics.k8s.io');
   });
 });
+
+describe('MetricsClient.streamItems', () => {
+  it('hands each list item over (nested objects, query sent) and counts them', async () => {
+    const items = [
+      {
+        metadata: { name: 'a', namespace: 'x' },
+        containers: [{ name: 'c', usage: { cpu: '1m', memory: '1Ki' } }],
+      },
+      { metadata: { name: 'b', namespace: 'x' }, containers: [] },
+    ];
+    const api = await fakeApi({
+      '/apis/metrics.k8s.io/v1beta1/pods': (query) => {
+        expect(query.get('labelSelector')).toBe('app=web');
+        return { body: { kind: 'PodMetricsList', metadata: { resourceVersion: '1' }, items } };
+      },
+    });
+    const seen: unknown[] = [];
+    const count = await api.client.streamItems(
+      '/apis/metrics.k8s.io/v1beta1/pods',
+      (item) => seen.push(item),
+      {
+        query: { labelSelector: 'app=web' },
+      },
+    );
+    expect(count).toBe(2);
+    expect(seen).toEqual(items);
+  });
+
+  it('says when the body is not a list document', async () => {
+    const api = await fakeApi({ '/x': { body: ['not', 'a', 'list'] } });
+    const error = await api.client.streamItems('/x', () => undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubemetricsError);
+    expect((error as KubemetricsError).code).toBe('KUBEMETRICS_ERR_DECODE');
+    expect((error as Error).message).toMatch(/GET \/x: the response is not a JSON object/);
+  });
+});

@@ -3,6 +3,7 @@
  * metrics, and the core objects reports need (paged). It owns a {@link Transport} (connections,
  * retries, timeouts) and a {@link Discovery} cache.
  */
+import { JsonArrayStream } from './json-array-stream.js';
 import { CUSTOM_METRICS_GROUP, EXTERNAL_METRICS_GROUP, METRICS_GROUP } from '../api/index.js';
 import type { MetricsVersion, Namespace, Node, Pod, VersionInfo } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
@@ -208,6 +209,34 @@ export class MetricsClient {
   /** GET `path` and return the parsed JSON, with this client's auth, retries and timeout. */
   getRaw<T = unknown>(path: string, options: CallOptions & { readonly query?: Query } = {}): Promise<T> {
     return this.transport.getJSON<T>({ path, query: options.query, ...call(options) });
+  }
+
+  /**
+   * GETs a list (`{"items":[…]}`) and hands each item to `onItem` while the body streams in, so a
+   * large unpaged list (metrics.k8s.io PodMetrics) is never held whole; resolves with the number
+   * of items. A body that is not such a document is a `KUBEMETRICS_ERR_DECODE`.
+   */
+  async streamItems<T extends object>(
+    path: string,
+    onItem: (item: T) => void,
+    options: CallOptions & { readonly query?: Query } = {},
+  ): Promise<number> {
+    const parser = new JsonArrayStream<T>('items', onItem, `GET ${path}: the response`);
+    const response = await this.transport.get({
+      path,
+      query: options.query,
+      ...call(options),
+      onText: (text) => parser.push(text),
+    });
+    try {
+      parser.end();
+    } catch (error) {
+      throw new KubemetricsError('KUBEMETRICS_ERR_DECODE', `${(error as Error).message} (${response.url})`, {
+        hint: 'Something other than the Kubernetes API answered: check the server URL of the context and any proxy in front of it.',
+        cause: error,
+      });
+    }
+    return parser.count;
   }
 
   async #metricsPath(options: CallOptions, rest: string): Promise<string> {

@@ -358,3 +358,53 @@ describe('Transport: options', () => {
     expect((await rejection(t.getJSON({ path: '/', timeoutMs: -5 }))).code).toBe('KUBEMETRICS_ERR_ARGUMENT');
   });
 });
+
+describe('Transport: streamed bodies (onText)', () => {
+  const document = {
+    kind: 'PodMetricsList',
+    items: Array.from({ length: 300 }, (_, i) => ({ name: `p-é-${i}` })),
+  };
+
+  it('hands the body over piece by piece, plain or gzip, with UTF-8 split across chunks', async () => {
+    for (const gzip of [false, true]) {
+      const text = JSON.stringify(document);
+      const s = await serve((_req, res) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        });
+        const bytes = gzip ? gzipSync(text) : Buffer.from(text);
+        // Two writes apart in time split the body (at an odd offset, inside a two-byte "é").
+        const cut = bytes.indexOf(Buffer.from('é')) + 1;
+        res.write(bytes.subarray(0, cut));
+        setTimeout(() => res.end(bytes.subarray(cut)), 30);
+      });
+      const { t } = transport(s.url);
+      const pieces: string[] = [];
+      const response = await t.get({ path: '/x', onText: (piece) => pieces.push(piece) });
+      expect(response.body).toBe('');
+      expect(pieces.join('')).toBe(text);
+      if (!gzip) expect(pieces.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('reads error statuses whole (no onText), and does not retry once pieces were handed over', async () => {
+    const failing = await serve((_req, res) => json(res, 404, status(404, 'NotFound', 'not here')));
+    const pieces: string[] = [];
+    const error = await rejection(
+      transport(failing.url).t.get({ path: '/x', onText: (p) => pieces.push(p) }),
+    );
+    expect(error.message).toContain('not here');
+    expect(pieces).toEqual([]);
+
+    const cut = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"items":[{"a":1},');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const seenPieces: string[] = [];
+    await rejection(transport(cut.url).t.get({ path: '/x', onText: (p) => seenPieces.push(p) }));
+    expect(cut.seen).toHaveLength(1); // not retried
+    expect(seenPieces.join('')).toBe('{"items":[{"a":1},');
+  });
+});

@@ -8,8 +8,9 @@
  * API server.
  */
 import { channel } from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { gunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
 import { tlsConnectOptions, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
@@ -17,6 +18,32 @@ import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 
 const gunzipAsync = promisify(gunzip);
+
+/** Hands a body to `onText` piece by piece, decoding UTF-8 across chunk boundaries (and gzip). */
+async function streamText(
+  body: AsyncIterable<Uint8Array>,
+  gzipped: boolean,
+  onText: (text: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let source: AsyncIterable<Uint8Array> = body;
+  if (gzipped) {
+    const gunzipper = createGunzip();
+    const feed = (async () => {
+      try {
+        for await (const chunk of body) if (!gunzipper.write(chunk)) await once(gunzipper, 'drain');
+        gunzipper.end();
+      } catch (error) {
+        gunzipper.destroy(error as Error);
+      }
+    })();
+    source = gunzipper;
+    for await (const chunk of source) onText(decoder.decode(chunk, { stream: true }));
+    await feed;
+  } else for await (const chunk of source) onText(decoder.decode(chunk, { stream: true }));
+  const rest = decoder.decode();
+  if (rest !== '') onText(rest);
+}
 
 /** Name of the `node:diagnostics_channel` channel that gets one {@link RequestEvent} per attempt. */
 export const REQUEST_CHANNEL = 'kubemetrics:client:request';
@@ -97,6 +124,12 @@ export interface GetRequest extends CallOptions {
   /** Path relative to the server, e.g. `/apis/metrics.k8s.io/v1beta1/nodes`. */
   readonly path: string;
   readonly query?: Query | undefined;
+  /**
+   * Streams a 2xx body: each decoded (and gunzipped) piece of text goes here as it arrives and the
+   * response's `body` is `''`. Error statuses are read whole as usual. Once a piece has been handed
+   * over, a failure is not retried (the receiver would see the start twice).
+   */
+  readonly onText?: ((text: string) => void) | undefined;
 }
 
 /** A successful (2xx) response. */
@@ -335,6 +368,7 @@ export class Transport {
       let status: number;
       let body: string;
       let retryAfterHeader: string | string[] | undefined;
+      let streamed = false;
       try {
         const response = await this.#dispatcher(auth).request({
           origin: this.#origin,
@@ -350,7 +384,12 @@ export class Transport {
         });
         status = response.statusCode;
         retryAfterHeader = response.headers['retry-after'];
-        if (response.headers['content-encoding'] === 'gzip') {
+        const gzipped = response.headers['content-encoding'] === 'gzip';
+        if (request.onText !== undefined && status >= 200 && status < 300) {
+          streamed = true;
+          await streamText(response.body, gzipped, request.onText);
+          body = '';
+        } else if (gzipped) {
           const raw = Buffer.from(await response.body.arrayBuffer());
           body = (await gunzipAsync(raw)).toString('utf8');
         } else {
@@ -360,6 +399,7 @@ export class Transport {
         const code = signal.aborted ? undefined : errorCode(error);
         const retryable =
           code !== undefined &&
+          !streamed &&
           attempt <= retries &&
           (RETRYABLE_NETWORK.has(code) || (code === 'ECONNREFUSED' && refused++ < MAX_REFUSED_RETRIES));
         const wait = retryable ? this.#backoff(attempt) : undefined;

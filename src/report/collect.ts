@@ -181,11 +181,12 @@ export async function collectCluster(
         );
         return;
       }
-      const list = await client.getRaw<MetricsList<PodMetrics>>(`${base}${scope}/pods`, {
+      // Streamed: the unpaged list of a large cluster is tens of MB; each item is trimmed as it
+      // arrives instead of parsing the whole body first.
+      await client.streamItems<PodMetrics>(`${base}${scope}/pods`, (item) => sink.podMetrics(item), {
         ...call,
         query: { labelSelector: f.labelSelector, fieldSelector: f.fieldSelector },
       });
-      for (const item of list.items ?? []) sink.podMetrics(item);
     } catch (error) {
       if (f.podName !== undefined && isKubernetesApiError(error, 404)) return;
       if (signal.aborted) throw error;

@@ -10,7 +10,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Node, Pod, PodMetrics } from '../api/index.js';
-import { KubemetricsError } from '../errors.js';
 import {
   isExpiredError,
   isKubernetesApiError,
@@ -313,20 +312,14 @@ export class ClusterCache implements ClusterView {
     const version = await this.#client.metricsVersion({ signal });
     const read = async (namespace: string | undefined): Promise<void> => {
       const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
-      const list = await this.#client.getRaw<{ kind?: unknown; items?: unknown }>(
+      await this.#client.streamItems<PodMetrics>(
         `/apis/metrics.k8s.io/${version}${scope}/pods`,
+        (item) => {
+          const usage = this.#trimmer.trimPodMetrics(item);
+          podMetrics.set(podKey(usage.namespace, usage.name), usage);
+        },
         { signal },
       );
-      if (list === null || typeof list !== 'object' || !Array.isArray(list.items))
-        throw new KubemetricsError(
-          'KUBEMETRICS_ERR_DECODE',
-          `PodMetricsList: the response of metrics.k8s.io/${version}${scope}/pods has no items list`,
-          { hint: 'Something other than the metrics API answered: check the APIService.' },
-        );
-      for (const item of list.items as PodMetrics[]) {
-        const usage = this.#trimmer.trimPodMetrics(item);
-        podMetrics.set(podKey(usage.namespace, usage.name), usage);
-      }
     };
     if (!this.#pods.synced || this.#pods.items.size <= this.#perNamespaceAbove) {
       await read(undefined);
