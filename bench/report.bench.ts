@@ -25,13 +25,14 @@
  * is what the in-process test cluster spent serving it; "process ms" is spawn to exit.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import ts from 'typescript';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import type { WorkerMode, WorkerResult } from './report-worker.js';
+import { distStaleness } from './dist-staleness.js';
 
 type Row = Record<string, string | number | undefined>;
 
@@ -213,39 +214,6 @@ function phasesNote(result: WorkerResult | undefined): string {
     .join(', ');
 }
 
-/** dist/ older than src/ measures old code: say so in the table. */
-function distStaleness(): string | undefined {
-  let dist: number;
-  try {
-    dist = statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs;
-  } catch {
-    throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  }
-  const stale: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSyncSafe(dir)) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (
-        entry.name.endsWith('.ts') &&
-        !entry.name.endsWith('.test.ts') &&
-        statSync(path).mtimeMs > dist
-      )
-        stale.push(path.slice(ROOT.length + 1));
-    }
-  };
-  walk(join(ROOT, 'src'));
-  return stale.length === 0 ? undefined : `dist older than ${stale.length} src file(s), e.g. ${stale[0]}`;
-}
-
-function readdirSyncSafe(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-}
-
 interface Sample {
   outcome: ChildOutcome;
   requests: number;
@@ -392,7 +360,7 @@ async function benchSize(nodes: number): Promise<Row[]> {
 
 /** Runs the benchmark and returns one row per size and contender. */
 export async function run(): Promise<Row[]> {
-  const stale = distStaleness();
+  const stale = distStaleness(ROOT);
   if (stale !== undefined)
     console.error(`warning: ${stale}; run \`npm run build\` to measure the current code`);
   const rows: Row[] = [];

@@ -28,7 +28,7 @@
  * first `/api/v1/capacity?by=pod&node=...` answer that shows it, polled back to back.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +36,7 @@ import { Pool } from 'undici';
 import type { Pod } from '../src/api/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { hasWrk, wrk as runWrk } from './wrk.js';
+import { distStaleness } from './dist-staleness.js';
 
 type Row = Record<string, string | number | undefined>;
 
@@ -306,33 +307,21 @@ async function startBareServer(body: Buffer): Promise<{ url: string; stop(): Pro
   };
 }
 
-/** dist/ older than the sources the service is built from measures old code: say so. */
-function distStaleness(): string | undefined {
-  let dist: number;
-  try {
-    dist = statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs;
-  } catch {
-    throw new Error('dist/cli/main.js is missing: run `npm run build` first');
-  }
-  // What `serve` runs: the layers under it and its command (not the other commands of the CLI).
-  const stale: string[] = [];
-  const sources = ['quantity', 'api', 'client', 'report', 'service'].flatMap((layer) =>
-    readdirSync(join(ROOT, 'src', layer), { recursive: true, encoding: 'utf8' }).map(
-      (f) => `src/${layer}/${f}`,
-    ),
-  );
-  sources.push('src/errors.ts', 'src/cli/commands/serve.ts', 'src/cli/main.ts', 'src/cli/run.ts');
-  for (const file of sources) {
-    if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
-    if (existsSync(join(ROOT, file)) && statSync(join(ROOT, file)).mtimeMs > dist) stale.push(file);
-  }
-  return stale.length === 0 ? undefined : `dist older than ${stale.length} src file(s), e.g. ${stale[0]}`;
-}
-
 // --- the benchmark ------------------------------------------------------------------------------
 
 export async function run(): Promise<Row[]> {
-  const staleness = distStaleness();
+  // What `serve` runs: the layers under it and its command (not the other commands of the CLI).
+  const staleness = distStaleness(ROOT, [
+    'src/quantity',
+    'src/api',
+    'src/client',
+    'src/report',
+    'src/service',
+    'src/errors.ts',
+    'src/cli/commands/serve.ts',
+    'src/cli/main.ts',
+    'src/cli/run.ts',
+  ]);
   const loadBefore = loadavg()[0]!;
   const rows: Row[] = [];
   const loadName = USE_WRK ? `wrk -t1 -c${CONNECTIONS}` : `node (apiserver bench), ${CONNECTIONS} conns`;
