@@ -8,7 +8,6 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseServerConfig } from '../src/apiserver/index.js';
@@ -19,16 +18,8 @@ import {
   startTestCluster,
 } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
-import { cli } from './helpers/cli.js';
+import { Capture, cli } from './helpers/cli.js';
 import { eventually, httpsGet } from './helpers/https.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'kubemetrics-apiserver-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

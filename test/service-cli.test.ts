@@ -5,19 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServeOptions } from '../src/cli/commands/serve.js';
 import { runCli } from '../src/cli/run.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { Capture } from './helpers/cli.js';
 
 /** Starts `kubemetrics serve ARGS` in-process; resolves with its URL once it listens. */
 async function serve(args: string[]): Promise<{ url: string; stop: () => Promise<number>; stderr: Capture }> {

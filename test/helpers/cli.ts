@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli/run.js';
 import type { ProcessResult } from './kubectl.js';
 
-class Capture extends Writable {
+/** A writable stream that keeps what was written, for a CLI's stdout/stderr in tests. */
+export class Capture extends Writable {
   text = '';
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
     this.text += chunk.toString();
