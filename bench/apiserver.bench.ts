@@ -35,6 +35,7 @@ import {
   startTestCluster,
 } from '../src/testing/index.js';
 import { hasWrk, WRK, wrk as runWrk, type WrkResult } from './wrk.js';
+import type { LoadRequest, LoadResult } from './load-protocol.js';
 
 const PATH =
   '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/http_requests?labelSelector=app%3Dweb';
@@ -45,29 +46,6 @@ const SOAK_SECONDS = Number(process.env['BENCH_SOAK_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
 // --- load generator (runs in a child process) -------------------------------------------------
-
-interface LoadRequest {
-  readonly origin: string;
-  readonly path: string;
-  readonly ca: string;
-  readonly cert?: string | undefined;
-  readonly key?: string | undefined;
-  readonly headers: Record<string, string>;
-  readonly connections: number;
-  readonly seconds: number;
-  /** Requests per second (open loop); absent = as fast as possible (closed loop). */
-  readonly rate?: number | undefined;
-}
-
-interface LoadResult {
-  readonly requests: number;
-  readonly non200: number;
-  readonly errors: number;
-  readonly rps: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly bytes: number;
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;

@@ -37,6 +37,7 @@ import type { Pod } from '../src/api/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { hasWrk, wrk as runWrk } from './wrk.js';
 import { distStaleness } from './dist-staleness.js';
+import type { LoadRequest, LoadResult as NodeLoadResult } from './load-protocol.js';
 
 type Row = Record<string, string | number | undefined>;
 
@@ -160,23 +161,6 @@ async function wrk(url: string, headers: Record<string, string>, seconds: number
 }
 
 /** bench/apiserver.bench.ts in its `--load-generator` mode: one request per IPC message. */
-interface NodeLoadRequest {
-  readonly origin: string;
-  readonly path: string;
-  readonly ca: string;
-  readonly headers: Record<string, string>;
-  readonly connections: number;
-  readonly seconds: number;
-}
-interface NodeLoadResult {
-  readonly requests: number;
-  readonly non200: number;
-  readonly errors: number;
-  readonly rps: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
-
 class NodeLoadGenerator {
   readonly #child = fork(join(ROOT, 'bench/apiserver.bench.ts'), ['--load-generator'], {
     execArgv: ['--import', 'tsx'],
@@ -185,7 +169,7 @@ class NodeLoadGenerator {
 
   run(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
     const { origin, pathname, search } = new URL(url);
-    const request: NodeLoadRequest = {
+    const request: LoadRequest = {
       origin,
       path: `${pathname}${search}`,
       ca: '',

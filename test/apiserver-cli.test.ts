@@ -11,15 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseServerConfig } from '../src/apiserver/index.js';
-import { runCli } from '../src/cli/run.js';
 import {
   createCertificateAuthority,
   issueClientCertificate,
   startTestCluster,
 } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
-import { Capture, cli } from './helpers/cli.js';
-import { eventually, httpsGet } from './helpers/https.js';
+import { startApiserverCli } from './helpers/apiserver-cli.js';
+import { cli } from './helpers/cli.js';
+import { httpsGet } from './helpers/https.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubemetrics-apiserver-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,30 +142,12 @@ describe('kubemetrics apiserver: a run against the test cluster', () => {
       metricsFile,
       'custom:\n  - { resource: pods, namespace: shop, name: web-1, metric: rps, value: 3 }\n  - { resource: pods, namespace: shop, name: web-9, metric: rps, value: 9 }\n',
     );
-    const caBundleFile = join(dir, 'generated-ca.crt');
-    const controller = new AbortController();
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const exit = runCli(
-      [
-        'apiserver',
-        '--kubeconfig',
-        cluster.kubeconfigPath,
-        '--bind-address',
-        '127.0.0.1',
-        '--secure-port',
-        '0',
-        '--metrics-file',
-        metricsFile,
-        '--ca-bundle-file',
-        caBundleFile,
-      ],
-      { stdout, stderr, env: {}, stdoutIsTTY: false, stderrIsTTY: false, signal: controller.signal },
-    );
-    await eventually(() => stderr.text.includes('"msg":"ready to serve"'), 10_000);
-    const url = /"url":"(https:\/\/[^"]+)"/.exec(stderr.text)?.[1] ?? '';
-    const ca = readFileSync(caBundleFile, 'utf8');
-    await eventually(async () => (await httpsGet(`${url}/readyz`, { ca })).status === 200);
+    const server = await startApiserverCli({
+      kubeconfig: cluster.kubeconfigPath,
+      caBundleFile: join(dir, 'generated-ca.crt'),
+      args: ['--metrics-file', metricsFile],
+    });
+    const { url, ca, stdout, stderr } = server;
 
     const path = '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/rps?labelSelector=app%3Dweb';
     const aggregator = { 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' };
@@ -182,8 +164,7 @@ describe('kubemetrics apiserver: a run against the test cluster', () => {
       (await httpsGet(`${url}${path}`, { ca, headers: { authorization: 'Bearer viewer-token' } })).status,
     ).toBe(403);
 
-    controller.abort();
-    expect(await exit).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(stderr.text).toContain('"msg":"stopped"');
     for (const line of stderr.text.trim().split('\n'))
       expect(() => JSON.parse(line) as unknown, line).not.toThrow();

@@ -5,7 +5,7 @@
  * Prometheus directly; Prometheus stopped mid-test gives 503 and readiness false, and the server
  * recovers by itself when it comes back.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,14 +19,14 @@ import { PROVIDER_TYPES } from '../src/cli/commands/apiserver-providers.js';
 import { parseQuantity } from '../src/quantity/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
 import { explainRequest, loadAdapterConfig, PrometheusProvider } from '../src/providers/prometheus/index.js';
-import { runCli } from '../src/cli/run.js';
 import {
   createCertificateAuthority,
   issueClientCertificate,
   startTestCluster,
 } from '../src/testing/index.js';
-import { Capture, cli } from './helpers/cli.js';
-import { eventually, httpsGet } from './helpers/https.js';
+import { startApiserverCli } from './helpers/apiserver-cli.js';
+import { cli } from './helpers/cli.js';
+import { httpsGet } from './helpers/https.js';
 import type { RunningPrometheus, SeriesData } from './helpers/prometheus.js';
 import {
   counter,
@@ -478,41 +478,22 @@ describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus
       ],
       frontProxy: { caPem: frontProxyCA.certPem, allowedNames: ['front-proxy-client'] },
     });
-    const caBundleFile = join(dir, 'cli-ca.crt');
-    const controller = new AbortController();
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const exit = runCli(
-      [
-        'apiserver',
-        '--kubeconfig',
-        cluster.kubeconfigPath,
-        '--bind-address',
-        '127.0.0.1',
-        '--secure-port',
-        '0',
-        '--ca-bundle-file',
-        caBundleFile,
+    const server = await startApiserverCli({
+      kubeconfig: cluster.kubeconfigPath,
+      caBundleFile: join(dir, 'cli-ca.crt'),
+      args: [
         '--prometheus-url',
         prometheus.url,
         '--prometheus-adapter-config',
         rulesFile,
         '--enable-debug-explain',
       ],
-      { stdout, stderr, env: {}, stdoutIsTTY: false, stderrIsTTY: false, signal: controller.signal },
-    );
+    }).catch(async (error: unknown) => {
+      await cluster.stop();
+      throw error;
+    });
+    const { url, ca, stdout, stderr } = server;
     try {
-      await eventually(() => stderr.text.includes('"msg":"ready to serve"'), 20_000);
-      const url = /"url":"(https:\/\/[^"]+)"/.exec(stderr.text)?.[1] ?? '';
-      const ca = readFileSync(caBundleFile, 'utf8');
-      let readyz = '';
-      await eventually(async () => {
-        const answer = await httpsGet(`${url}/readyz?verbose`, { ca });
-        readyz = answer.body;
-        return answer.status === 200;
-      }).catch((error: unknown) => {
-        throw new Error(`${(error as Error).message}: ${readyz}\n${stderr.text}`);
-      });
       const aggregator = { 'X-Remote-User': 'system:kube-aggregator', 'X-Remote-Group': 'system:masters' };
       const path =
         '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/*/queue_depth?labelSelector=app%3Dweb';
@@ -536,8 +517,7 @@ describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus
       expect(denied.status).toBe(403);
       expect(stderr.text).toContain('"msg":"discovered Prometheus series"');
     } finally {
-      controller.abort();
-      expect(await exit).toBe(0);
+      expect(await server.stop()).toBe(0);
       await cluster.stop();
     }
     expect(stdout.text).toBe('');
