@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricsApiServer } from '../src/apiserver/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
+import { customMetricResource } from './helpers/discovery.js';
 
 type Json = unknown;
 type Schema = Record<string, unknown>;
@@ -135,34 +136,10 @@ describe('plain discovery', () => {
       apiVersion: 'v1',
       groupVersion: 'custom.metrics.k8s.io/v1beta1',
       resources: [
-        {
-          name: 'pods/http_requests',
-          singularName: '',
-          namespaced: true,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
-        {
-          name: 'deployments.apps/queue_length',
-          singularName: '',
-          namespaced: true,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
-        {
-          name: 'nodes/temperature',
-          singularName: '',
-          namespaced: false,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
-        {
-          name: 'namespaces/budget',
-          singularName: '',
-          namespaced: false,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
+        customMetricResource('pods/http_requests', true),
+        customMetricResource('deployments.apps/queue_length', true),
+        customMetricResource('nodes/temperature', false),
+        customMetricResource('namespaces/budget', false),
       ],
     });
     expect((await get('/apis/external.metrics.k8s.io/v1beta1')).json).toMatchObject({

@@ -4,6 +4,7 @@ import {
   externalMetricResources,
   resourcesForAggregatedDiscovery,
 } from './discovery.js';
+import { customMetricResource } from '../../test/helpers/discovery.js';
 
 describe('discovery resources (custom-metrics-apiserver cmapis.go / emapis.go)', () => {
   it('custom metrics are <group-resource>/<metric>, deduplicated', () => {
@@ -14,27 +15,9 @@ describe('discovery resources (custom-metrics-apiserver cmapis.go / emapis.go)',
       { groupResource: { group: '', resource: 'nodes' }, metric: 'temperature', namespaced: false },
     ]);
     expect(resources).toEqual([
-      {
-        name: 'pods/http_requests',
-        singularName: '',
-        namespaced: true,
-        kind: 'MetricValueList',
-        verbs: ['get'],
-      },
-      {
-        name: 'deployments.apps/queue',
-        singularName: '',
-        namespaced: true,
-        kind: 'MetricValueList',
-        verbs: ['get'],
-      },
-      {
-        name: 'nodes/temperature',
-        singularName: '',
-        namespaced: false,
-        kind: 'MetricValueList',
-        verbs: ['get'],
-      },
+      customMetricResource('pods/http_requests', true),
+      customMetricResource('deployments.apps/queue', true),
+      customMetricResource('nodes/temperature', false),
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   externalMetricsFromDiscovery,
   namespaceMetricPath,
 } from './custom-metrics.js';
+import { customMetricResource } from '../../test/helpers/discovery.js';
 
 // Wire shapes from k8s.io/metrics pkg/apis/custom_metrics/{v1beta1,v1beta2}/types.go.
 const v1beta1 = {
@@ -140,21 +141,9 @@ describe('discovery documents', () => {
       apiVersion: 'v1' as const,
       groupVersion: 'custom.metrics.k8s.io/v1beta2',
       resources: [
-        {
-          name: 'pods/http_requests',
-          singularName: '',
-          namespaced: true,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
-        {
-          name: 'deployments.apps/queue',
-          singularName: '',
-          namespaced: true,
-          kind: 'MetricValueList',
-          verbs: ['get'],
-        },
-        { name: 'nodes/temp', singularName: '', namespaced: false, kind: 'MetricValueList', verbs: ['get'] },
+        customMetricResource('pods/http_requests', true),
+        customMetricResource('deployments.apps/queue', true),
+        customMetricResource('nodes/temp', false),
         { name: 'garbage', singularName: '', namespaced: false, kind: 'X', verbs: [] },
       ],
     };

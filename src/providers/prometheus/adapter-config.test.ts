@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,119 +101,11 @@ externalRules:
 /** The sample with the stray commas removed: valid YAML, the typo still there. */
 const DOCS_SAMPLE_YAML_FIXED = DOCS_SAMPLE.replace(/\},$/gm, '}');
 
-/**
- * The rules the prometheus-community Helm chart (charts/prometheus-adapter) writes with
- * `rules.default: true`, plus the `rules.resource` example of its values.yaml.
- */
-const HELM_DEFAULTS = `
-rules:
-- seriesQuery: '{__name__=~"^container_.*",container!="POD",namespace!="",pod!=""}'
-  seriesFilters: []
-  resources:
-    overrides:
-      namespace:
-        resource: namespace
-      pod:
-        resource: pod
-  name:
-    matches: ^container_(.*)_seconds_total$
-    as: ""
-  metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m]))
-    by (<<.GroupBy>>)
-- seriesQuery: '{__name__=~"^container_.*",container!="POD",namespace!="",pod!=""}'
-  seriesFilters:
-  - isNot: ^container_.*_seconds_total$
-  resources:
-    overrides:
-      namespace:
-        resource: namespace
-      pod:
-        resource: pod
-  name:
-    matches: ^container_(.*)_total$
-    as: ""
-  metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>,container!="POD"}[5m]))
-    by (<<.GroupBy>>)
-- seriesQuery: '{__name__=~"^container_.*",container!="POD",namespace!="",pod!=""}'
-  seriesFilters:
-  - isNot: ^container_.*_total$
-  resources:
-    overrides:
-      namespace:
-        resource: namespace
-      pod:
-        resource: pod
-  name:
-    matches: ^container_(.*)$
-    as: ""
-  metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>,container!="POD"}) by (<<.GroupBy>>)
-- seriesQuery: '{namespace!="",__name__!~"^container_.*"}'
-  seriesFilters:
-  - isNot: .*_total$
-  resources:
-    template: <<.Resource>>
-  name:
-    matches: ""
-    as: ""
-  metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)
-- seriesQuery: '{namespace!="",__name__!~"^container_.*"}'
-  seriesFilters:
-  - isNot: .*_seconds_total
-  resources:
-    template: <<.Resource>>
-  name:
-    matches: ^(.*)_total$
-    as: ""
-  metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[5m])) by (<<.GroupBy>>)
-- seriesQuery: '{namespace!="",__name__!~"^container_.*"}'
-  seriesFilters: []
-  resources:
-    template: <<.Resource>>
-  name:
-    matches: ^(.*)_seconds_total$
-    as: ""
-  metricsQuery: sum(rate(<<.Series>>{<<.LabelMatchers>>}[5m])) by (<<.GroupBy>>)
-resourceRules:
-  cpu:
-    containerQuery: |
-      sum by (<<.GroupBy>>) (
-        rate(container_cpu_usage_seconds_total{container!="",<<.LabelMatchers>>}[3m])
-      )
-    nodeQuery: |
-      sum  by (<<.GroupBy>>) (
-        rate(node_cpu_seconds_total{mode!="idle",mode!="iowait",mode!="steal",<<.LabelMatchers>>}[3m])
-      )
-    resources:
-      overrides:
-        node:
-          resource: node
-        namespace:
-          resource: namespace
-        pod:
-          resource: pod
-    containerLabel: container
-  memory:
-    containerQuery: |
-      sum by (<<.GroupBy>>) (
-        avg_over_time(container_memory_working_set_bytes{container!="",<<.LabelMatchers>>}[3m])
-      )
-    nodeQuery: |
-      sum by (<<.GroupBy>>) (
-        avg_over_time(node_memory_MemTotal_bytes{<<.LabelMatchers>>}[3m])
-        -
-        avg_over_time(node_memory_MemAvailable_bytes{<<.LabelMatchers>>}[3m])
-      )
-    resources:
-      overrides:
-        instance:
-          resource: node
-        namespace:
-          resource: namespace
-        pod:
-          resource: pod
-    containerLabel: container
-  window: 3m
-`;
+/** The Helm chart's default rules, as the integration test (test/prometheus-adapter-defaults.test.ts) serves them. */
+const HELM_DEFAULTS = readFileSync(
+  new URL('../../../test/fixtures/prometheus-adapter-default-rules.yaml', import.meta.url),
+  'utf8',
+);
 
 /** A valid custom rule, changed one field at a time below. */
 const RULE = {
@@ -368,7 +260,13 @@ describe('the Helm chart default rules', () => {
     expect(rules.cpu.path).toBe('resourceRules.cpu');
     expect(rules.cpu.containerLabel).toBe('container');
     expect(rules.cpu.resources.labelFor(NODES)).toBe('node');
-    expect(rules.memory.resources.labelFor(NODES)).toBe('instance');
+    expect(rules.memory.resources.labelFor(NODES)).toBe('node');
+    // Each rule maps labels on its own: memory read from node-exporter's `instance` label.
+    const renamed = configOf(
+      parseYaml(HELM_DEFAULTS.replace(/(memory:[\s\S]*?overrides:\n\s+)node:/, '$1instance:')),
+    ).resourceRules!;
+    expect(renamed.memory.resources.labelFor(NODES)).toBe('instance');
+    expect(renamed.cpu.resources.labelFor(NODES)).toBe('node');
     expect(rules.memory.resources.labelFor(PODS)).toBe('pod');
     expect(rules.memory.nodeQuery.fields).toEqual(new Set(['GroupBy', 'LabelMatchers']));
   });
