@@ -164,10 +164,17 @@ describe('loadKubeConfig: contexts and broken files', () => {
   const broken: Array<[string, string, RegExp]> = [
     ['invalid YAML', 'clusters: [\n  - name: a', /not valid YAML/],
     ['not a mapping', '- just\n- a list', /not a kubeconfig/],
+    ['an entry without a name', 'clusters:\n- cluster: {}\n', /invalid: clusters\[0\] has no name/],
+    // client-go's v1 conversion refuses a name defined twice in one file.
     [
-      'a cluster without server',
-      'clusters:\n- name: a\n  cluster: {}\n',
-      /invalid: clusters\[0\]\.cluster\.server/,
+      'a name twice in one file',
+      'users:\n- { name: a, user: {} }\n- { name: a, user: {} }\n',
+      /invalid: users defines "a" twice/,
+    ],
+    [
+      'a field of the wrong type',
+      'users:\n- { name: a, user: { token: [1] } }\n',
+      /user "a": token must be a string/,
     ],
   ];
   it.each(broken)('%s → CONFIG error naming the file', (_name, text, pattern) => {
@@ -175,6 +182,12 @@ describe('loadKubeConfig: contexts and broken files', () => {
     const error = configError(() => loadKubeConfig({ kubeconfig: file, env: {} }));
     expect(error.message).toMatch(pattern);
     expect(error.message).toContain(file);
+  });
+
+  it('a cluster without server loads (as in kubectl) and fails when used, naming the cluster', () => {
+    const file = write(path.join(dir(), 'kc'), kubeconfig(['a'], { current: 'a', server: () => '""' }));
+    const kc = loadKubeConfig({ kubeconfig: file, env: {} });
+    expect(configError(() => resolveConnection(kc)).message).toBe('cluster "a" has no server');
   });
 
   it('a directory instead of a file → CONFIG error', () => {
@@ -291,13 +304,13 @@ describe('resolveConnection', () => {
     expect((await resolveConnection(kc).authenticate()).headers['authorization']).toBe('Bearer token-a');
   });
 
-  it('token-file: read relative to the kubeconfig, trimmed, and re-read after a minute', async () => {
+  it('tokenFile (kubectl spells it so): read relative to the kubeconfig, trimmed, and re-read after a minute', async () => {
     const d = dir();
     const tokenFile = write(path.join(d, 'secrets', 'token'), 'first\n');
     const kc = loadKubeConfig({
       kubeconfig: write(
         path.join(d, 'kc'),
-        kubeconfig(['a'], { current: 'a', user: () => '    token: ignored\n    token-file: secrets/token' }),
+        kubeconfig(['a'], { current: 'a', user: () => '    token: ignored\n    tokenFile: secrets/token' }),
       ),
       env: {},
     });
@@ -315,7 +328,7 @@ describe('resolveConnection', () => {
     const kc = loadKubeConfig({
       kubeconfig: write(
         path.join(d, 'kc'),
-        kubeconfig(['a'], { current: 'a', user: () => '    token-file: nope' }),
+        kubeconfig(['a'], { current: 'a', user: () => '    tokenFile: nope' }),
       ),
       env: {},
     });
@@ -364,6 +377,7 @@ describe('resolveConnection', () => {
       '      apiVersion: client.authentication.k8s.io/v1',
       `      command: ${JSON.stringify(process.execPath)}`,
       `      args: ["-e", "process.stderr.write('login required'); process.exit(1)"]`,
+      '      interactiveMode: Never',
     ].join('\n');
     const kc = loadKubeConfig({
       kubeconfig: write(path.join(d, 'kc'), kubeconfig(['a'], { current: 'a', user: () => user })),

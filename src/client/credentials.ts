@@ -1,353 +1,36 @@
 /**
- * Credentials: finding and loading kubeconfig files the way kubectl does, and applying a context's
- * auth to each request through @kubernetes/client-node's `KubeConfig` (so exec plugins, OIDC,
- * token files and in-cluster token refresh behave as they do there).
+ * Credentials: a context of a kubeconfig turned into a {@link Connection} (server, proxy and, per
+ * request, the headers and TLS material of its user), the way client-go builds a rest.Config from
+ * it (k8s.io/client-go tools/clientcmd/client_config.go, getUserIdentificationPartialConfig):
+ * token or token file (re-read, the file beats the inline token), client certificate and key
+ * inline or from files, basic auth, exec plugins, impersonation, the cluster's CA,
+ * insecure-skip-tls-verify and tls-server-name.
  *
- * This is the only file that imports @kubernetes/client-node: moving to another major version is a
- * change here and nowhere else.
+ * The loader and the model live beside this file (kubeconfig-files.ts, kubeconfig-model.ts); this
+ * module re-exports them so `credentials.js` stays the one entry point for the rest of the client.
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster, Context, User } from '@kubernetes/client-node';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { RequestOptions as HttpsRequestOptions } from 'node:https';
-import { isIPv6 } from 'node:net';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { KubemetricsError } from '../errors.js';
+import { readFile } from 'node:fs/promises';
+import { ExecPlugin } from './exec-plugin.js';
+import { contextNames, kubeConfigEnv, requireContext } from './kubeconfig-files.js';
+import { configError, errorMessage, type Cluster, type KubeConfig, type User } from './kubeconfig-model.js';
+import { proxyFor } from './proxy.js';
 import type { Connection, RequestAuth } from './transport.js';
 
-export { KubeConfig };
-export type { Cluster, Context, User };
-
-/** Where in-cluster credentials live (the projected service-account volume). */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** Options of {@link loadKubeConfig}. */
-export interface LoadKubeConfigOptions {
-  /**
-   * Path of a kubeconfig file, like kubectl's `--kubeconfig` (several may be joined with the
-   * platform path delimiter, `:` on Unix, and are then merged like `KUBECONFIG`). Every file named
-   * here must exist. When set, `KUBECONFIG` and `~/.kube/config` are not read.
-   */
-  readonly kubeconfig?: string | undefined;
-  /** Context to make current, like `--context`. Must exist; the error lists the available ones. */
-  readonly context?: string | undefined;
-  /**
-   * Environment to read `KUBECONFIG`, `HOME`/`USERPROFILE` and `KUBERNETES_SERVICE_HOST`/`_PORT`
-   * from. Defaults to `process.env`; pass an object to keep the library away from the real one.
-   */
-  readonly env?: NodeJS.ProcessEnv | undefined;
-  /** Directory of the in-cluster service-account files (`token`, `ca.crt`, `namespace`). For tests. */
-  readonly serviceAccountDir?: string | undefined;
-}
-
-/** Where the loaded configuration came from (for messages and `kubemetrics config` style output). */
-export type KubeConfigSource =
-  | { readonly kind: 'files'; readonly files: readonly string[] }
-  | { readonly kind: 'in-cluster'; readonly dir: string };
-
-const sourceOf = new WeakMap<KubeConfig, KubeConfigSource>();
-
-/** Where `loadKubeConfig` found this configuration, when it loaded it. */
-export function kubeConfigSource(kc: KubeConfig): KubeConfigSource | undefined {
-  return sourceOf.get(kc);
-}
-
-type RawEntry = { name?: unknown; [key: string]: unknown };
-interface RawConfig {
-  clusters: RawEntry[];
-  users: RawEntry[];
-  contexts: RawEntry[];
-  'current-context'?: string;
-}
-
-function configError(message: string, hint: string, cause?: unknown): KubemetricsError {
-  return new KubemetricsError('KUBEMETRICS_ERR_CONFIG', message, { hint, cause });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-/** Reads one kubeconfig file; `undefined` when it does not exist. */
-function readKubeconfigFile(file: string): RawConfig | undefined {
-  let text: string;
-  try {
-    if (statSync(file).isDirectory()) {
-      throw configError(
-        `kubeconfig path ${file} is a directory, not a file`,
-        'Point --kubeconfig / KUBECONFIG at the config file itself (usually ~/.kube/config).',
-      );
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    if (error instanceof KubemetricsError) throw error;
-    throw configError(
-      `cannot read kubeconfig ${file}: ${errorMessage(error)}`,
-      'Check that the file exists and is readable by this user.',
-      error,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = text.trim() === '' ? {} : parseYaml(text);
-  } catch (error) {
-    throw configError(
-      `kubeconfig ${file} is not valid YAML: ${errorMessage(error)}`,
-      `Check the file with \`kubectl config view --kubeconfig ${file}\`.`,
-      error,
-    );
-  }
-  if (doc === null || doc === undefined) doc = {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) {
-    throw configError(
-      `kubeconfig ${file} is not a kubeconfig: expected a mapping with clusters, users and contexts`,
-      `Check the file with \`kubectl config view --kubeconfig ${file}\`.`,
-    );
-  }
-  const raw = normalize(doc as Record<string, unknown>, path.dirname(path.resolve(file)));
-  validate(raw, file);
-  return raw;
-}
-
-function list(value: unknown): RawEntry[] {
-  return Array.isArray(value) ? value.filter((e): e is RawEntry => typeof e === 'object' && e !== null) : [];
-}
-
-function absolute(dir: string, file: unknown): unknown {
-  return typeof file === 'string' && file !== '' && !path.isAbsolute(file) ? path.join(dir, file) : file;
-}
-
-/**
- * Resolves relative file references against the file's directory (as client-go's
- * ResolveLocalPaths does) and turns `token-file` into client-node's refreshing `tokenFile` auth
- * provider: client-node would read a `token-file` once at load time, client-go re-reads it every
- * minute (k8s.io/client-go transport/token_source.go), and so do we.
- */
-function normalize(doc: Record<string, unknown>, dir: string): RawConfig {
-  const clusters = list(doc['clusters']).map((entry) => {
-    const cluster = entry['cluster'];
-    if (typeof cluster !== 'object' || cluster === null) return entry;
-    const c = { ...(cluster as Record<string, unknown>) };
-    c['certificate-authority'] = absolute(dir, c['certificate-authority']);
-    return { ...entry, cluster: c };
-  });
-  const users = list(doc['users']).map((entry) => {
-    const user = entry['user'];
-    if (typeof user !== 'object' || user === null) return entry;
-    const u = { ...(user as Record<string, unknown>) };
-    u['client-certificate'] = absolute(dir, u['client-certificate']);
-    u['client-key'] = absolute(dir, u['client-key']);
-    const tokenFile = absolute(dir, u['token-file']);
-    if (typeof tokenFile === 'string' && tokenFile !== '') {
-      delete u['token-file'];
-      if (u['exec'] === undefined && u['auth-provider'] === undefined) {
-        // client-go: the last value read from the token file takes precedence over `token`.
-        delete u['token'];
-        u['auth-provider'] = { name: 'tokenFile', config: { tokenFile } };
-      }
-    }
-    return { ...entry, user: u };
-  });
-  const current = doc['current-context'];
-  return {
-    clusters,
-    users,
-    contexts: list(doc['contexts']),
-    ...(typeof current === 'string' && current !== '' ? { 'current-context': current } : {}),
-  };
-}
-
-/** Lets client-node check the entries of one file so a broken entry is reported with its file. */
-function validate(raw: RawConfig, file: string): void {
-  try {
-    new KubeConfig().loadFromString(JSON.stringify(raw));
-  } catch (error) {
-    throw configError(
-      `kubeconfig ${file} is invalid: ${errorMessage(error)}`,
-      `Check the file with \`kubectl config view --kubeconfig ${file}\`.`,
-      error,
-    );
-  }
-}
-
-/**
- * kubectl's merge rules (k8s.io/client-go tools/clientcmd/loader.go, ClientConfigLoadingRules.Load):
- * the first file to define a cluster, user or context name wins and later definitions of the same
- * name are ignored entirely; the first file that sets `current-context` wins.
- */
-function merge(configs: readonly RawConfig[]): RawConfig {
-  const merged: RawConfig = { clusters: [], users: [], contexts: [] };
-  for (const key of ['clusters', 'users', 'contexts'] as const) {
-    const seen = new Set<unknown>();
-    for (const config of configs) {
-      for (const entry of config[key]) {
-        if (seen.has(entry.name)) continue;
-        seen.add(entry.name);
-        merged[key].push(entry);
-      }
-    }
-  }
-  const current = configs.find((c) => c['current-context'] !== undefined)?.['current-context'];
-  if (current !== undefined) merged['current-context'] = current;
-  return merged;
-}
-
-function splitPaths(value: string): string[] {
-  return [...new Set(value.split(path.delimiter).filter((p) => p.trim() !== ''))];
-}
-
-function homeDirectory(env: NodeJS.ProcessEnv): string {
-  return env['HOME'] || env['USERPROFILE'] || homedir();
-}
-
-function loadInCluster(env: NodeJS.ProcessEnv, dir: string): KubeConfig | undefined {
-  const host = env['KUBERNETES_SERVICE_HOST'];
-  const port = env['KUBERNETES_SERVICE_PORT'];
-  const tokenFile = path.join(dir, 'token');
-  if (!host || !port || !existsSync(tokenFile)) return undefined;
-  const namespaceFile = path.join(dir, 'namespace');
-  let namespace: string | undefined;
-  try {
-    namespace = readFileSync(namespaceFile, 'utf8').trim() || undefined;
-  } catch {
-    namespace = undefined;
-  }
-  const kc = new KubeConfig();
-  // Same names as client-node's loadFromCluster, which reads process.env itself.
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'inCluster',
-        server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
-        caFile: path.join(dir, 'ca.crt'),
-        skipTLSVerify: false,
-      } satisfies Cluster,
-    ],
-    users: [
-      // client-node's FileAuth re-reads the projected token every 60 s, so rotation works.
-      { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile } } } satisfies User,
-    ],
-    contexts: [
-      { name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser', namespace } satisfies Context,
-    ],
-    currentContext: 'inClusterContext',
-  });
-  sourceOf.set(kc, { kind: 'in-cluster', dir });
-  return kc;
-}
-
-function fromFiles(configs: readonly RawConfig[], files: readonly string[]): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    kc.loadFromString(JSON.stringify(merge(configs)));
-  } catch (error) {
-    throw configError(
-      `kubeconfig files ${files.join(', ')} are invalid: ${errorMessage(error)}`,
-      'Check them with `kubectl config view`.',
-      error,
-    );
-  }
-  sourceOf.set(kc, { kind: 'files', files });
-  return kc;
-}
-
-function contextNames(kc: KubeConfig): string {
-  const names = kc.getContexts().map((c) => c.name);
-  return names.length === 0 ? '(none)' : names.join(', ');
-}
-
-/** Throws a CONFIG error unless `name` is a context of `kc`. */
-function requireContext(kc: KubeConfig, name: string, origin: string): Context {
-  const context = kc.getContextObject(name);
-  if (context === null) {
-    throw configError(
-      `context "${name}" ${origin} was not found in the kubeconfig; available contexts: ${contextNames(kc)}`,
-      'List them with `kubectl config get-contexts` and pass one of them as the context.',
-    );
-  }
-  return context;
-}
-
-/**
- * Loads a kubeconfig the way kubectl does:
- * 1. `options.kubeconfig` (like `--kubeconfig`): only those files, which must exist;
- * 2. otherwise `KUBECONFIG` from `options.env`: its files are merged (first definition of a name
- *    wins, first `current-context` wins); missing files are skipped;
- * 3. otherwise `~/.kube/config` (home from `HOME`, then `USERPROFILE`);
- * 4. otherwise the in-cluster service account (`KUBERNETES_SERVICE_HOST`/`_PORT` and the token).
- *
- * Relative certificate, key and token-file paths are resolved against the file that names them.
- * `options.context` becomes the current context. Every failure is a `KUBEMETRICS_ERR_CONFIG`
- * error with a hint; an unknown context lists the available ones.
- *
- * @example
- * const kc = loadKubeConfig({ context: 'prod' });
- * const client = new MetricsClient(kc);
- */
-export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig {
-  const env = options.env ?? process.env;
-  const serviceAccountDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
-  let kc: KubeConfig | undefined;
-  const tried: string[] = [];
-
-  if (options.kubeconfig !== undefined && options.kubeconfig.trim() !== '') {
-    const files = splitPaths(options.kubeconfig);
-    const configs = files.map((file) => {
-      const config = readKubeconfigFile(file);
-      if (config === undefined) {
-        throw configError(
-          `kubeconfig file ${file} (given with --kubeconfig / the kubeconfig option) does not exist`,
-          'Check the path, or leave the option out to use KUBECONFIG or ~/.kube/config.',
-        );
-      }
-      return config;
-    });
-    kc = fromFiles(configs, files);
-  } else if (env['KUBECONFIG'] !== undefined && env['KUBECONFIG'].trim() !== '') {
-    const files = splitPaths(env['KUBECONFIG']);
-    const found: string[] = [];
-    const configs: RawConfig[] = [];
-    for (const file of files) {
-      const config = readKubeconfigFile(file);
-      if (config === undefined) continue;
-      found.push(file);
-      configs.push(config);
-    }
-    if (configs.length > 0) kc = fromFiles(configs, found);
-    else tried.push(`KUBECONFIG=${env['KUBECONFIG']} (none of its files exist)`);
-  } else {
-    const file = path.join(homeDirectory(env), '.kube', 'config');
-    const config = readKubeconfigFile(file);
-    if (config !== undefined) kc = fromFiles([config], [file]);
-    else tried.push(file);
-  }
-
-  if (kc === undefined) {
-    kc = loadInCluster(env, serviceAccountDir);
-    if (kc === undefined) {
-      tried.push(
-        `in-cluster service account (KUBERNETES_SERVICE_HOST/PORT and ${path.join(serviceAccountDir, 'token')})`,
-      );
-      throw configError(
-        `no Kubernetes configuration found; tried: ${tried.join('; ')}`,
-        'Pass --kubeconfig <file>, set KUBECONFIG, create ~/.kube/config (e.g. with your cloud CLI), or run inside a pod.',
-      );
-    }
-  }
-
-  if (options.context !== undefined && options.context !== '') {
-    requireContext(kc, options.context, '(from --context / the context option)');
-    kc.setCurrentContext(options.context);
-  }
-  return kc;
-}
+export { KubeConfig } from './kubeconfig-model.js';
+export type {
+  AuthProviderConfig,
+  Cluster,
+  Context,
+  ExecConfig,
+  ExecEnvVar,
+  ExecInteractiveMode,
+  KubeConfigOptions,
+  User,
+} from './kubeconfig-model.js';
+export { kubeConfigSource, loadKubeConfig } from './kubeconfig-files.js';
+export type { KubeConfigSource, LoadKubeConfigOptions } from './kubeconfig-files.js';
+export type { KubeConfigOverrides } from './kubeconfig-overrides.js';
+export { SERVICE_ACCOUNT_DIR } from './in-cluster.js';
 
 /** The cluster, user and context a client talks through. */
 export interface ResolvedContext {
@@ -360,14 +43,179 @@ export interface ResolvedContext {
 }
 
 /**
+ * How often files named by the kubeconfig are read again: client-go re-reads token files every
+ * minute (k8s.io/client-go transport/token_source.go, cachingTokenSource), so a rotated token,
+ * certificate or CA is picked up by long-lived clients.
+ */
+const FILE_REFRESH_MS = 60_000;
+
+/** A file read at most once per {@link FILE_REFRESH_MS}; a failed re-read keeps the last content. */
+class RefreshingFile {
+  #content: Buffer | undefined;
+  #readAt = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly what: string,
+  ) {}
+
+  async read(): Promise<Buffer> {
+    const now = Date.now();
+    if (this.#content !== undefined && now - this.#readAt < FILE_REFRESH_MS) return this.#content;
+    try {
+      this.#content = await readFile(this.file);
+      this.#readAt = now;
+    } catch (error) {
+      // client-go keeps using the last token it read when a refresh fails.
+      if (this.#content !== undefined) return this.#content;
+      throw configError(
+        `cannot read the ${this.what} ${this.file}: ${errorMessage(error)}`,
+        'Check the path in the kubeconfig (relative paths are resolved against the kubeconfig file) and that this user can read it.',
+        error,
+      );
+    }
+    return this.#content;
+  }
+}
+
+const decodeBase64 = (data: string): Buffer => Buffer.from(data.replace(/\s/g, ''), 'base64');
+
+/** Seconds-since-epoch `exp` of a JWT, or `undefined` when it has none. */
+function jwtExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the per-request credentials of one user against one cluster. */
+class UserCredentials {
+  readonly #user: User | undefined;
+  readonly #cluster: Cluster;
+  readonly #tokenFile: RefreshingFile | undefined;
+  readonly #certFile: RefreshingFile | undefined;
+  readonly #keyFile: RefreshingFile | undefined;
+  readonly #caFile: RefreshingFile | undefined;
+  readonly #exec: ExecPlugin | undefined;
+  readonly #http: boolean;
+
+  constructor(cluster: Cluster, user: User | undefined, env: NodeJS.ProcessEnv, http: boolean) {
+    this.#cluster = cluster;
+    this.#user = user;
+    this.#http = http;
+    const file = (name: string | undefined, what: string) =>
+      name === undefined ? undefined : new RefreshingFile(name, what);
+    this.#tokenFile = file(user?.tokenFile, `token file of user "${user?.name ?? ''}"`);
+    this.#certFile =
+      user?.certData === undefined
+        ? file(user?.certFile, `client certificate of user "${user?.name ?? ''}"`)
+        : undefined;
+    this.#keyFile =
+      user?.keyData === undefined
+        ? file(user?.keyFile, `client key of user "${user?.name ?? ''}"`)
+        : undefined;
+    this.#caFile =
+      cluster.caData === undefined
+        ? file(cluster.caFile, `certificate authority of cluster "${cluster.name}"`)
+        : undefined;
+    this.#exec =
+      user?.exec === undefined
+        ? undefined
+        : new ExecPlugin({ config: user.exec, cluster, userName: user.name, env });
+  }
+
+  async authenticate(): Promise<RequestAuth> {
+    const user = this.#user;
+    const headers: Record<string, string | string[]> = {};
+    let cert: Buffer | string | undefined =
+      user?.certData === undefined ? await this.#certFile?.read() : decodeBase64(user.certData);
+    let key: Buffer | string | undefined =
+      user?.keyData === undefined ? await this.#keyFile?.read() : decodeBase64(user.keyData);
+    if ((cert === undefined) !== (key === undefined)) {
+      throw configError(
+        `user "${user?.name ?? ''}" has a client ${cert === undefined ? 'key' : 'certificate'} but no client ${cert === undefined ? 'certificate' : 'key'}`,
+        'Set both client-certificate(-data) and client-key(-data) of the user in the kubeconfig.',
+      );
+    }
+
+    // getUserIdentificationPartialConfig: a token file beats the inline token; exec and
+    // auth-provider only run when the kubeconfig gives no token.
+    let token = this.#tokenFile === undefined ? user?.token : (await this.#tokenFile.read()).toString('utf8');
+    if ((token === undefined || token.trim() === '') && this.#exec !== undefined) {
+      const credential = await this.#exec.credential();
+      token = credential.token;
+      if (credential.cert !== undefined) {
+        cert = credential.cert;
+        key = credential.key;
+      }
+    }
+    if ((token === undefined || token.trim() === '') && user?.authProvider !== undefined) {
+      token = this.#authProviderToken(user);
+    }
+    if (token !== undefined && token.trim() !== '') {
+      // Token files often end in a newline; a header value must not.
+      headers['authorization'] = `Bearer ${token.trim()}`;
+    } else if (user?.username !== undefined || user?.password !== undefined) {
+      headers['authorization'] =
+        `Basic ${Buffer.from(`${user.username ?? ''}:${user.password ?? ''}`).toString('base64')}`;
+    }
+    // Impersonation (k8s.io/client-go transport/round_trippers.go, NewImpersonatingRoundTripper):
+    // one Impersonate-Group header per group, as the API server reads them as a list.
+    if (user?.impersonate !== undefined) headers['impersonate-user'] = user.impersonate;
+    if (user?.impersonateGroups !== undefined && user.impersonateGroups.length > 0) {
+      headers['impersonate-group'] = [...user.impersonateGroups];
+    }
+
+    const cluster = this.#cluster;
+    const ca = cluster.caData === undefined ? await this.#caFile?.read() : decodeBase64(cluster.caData);
+    return {
+      headers,
+      tls: {
+        ...(ca === undefined || cluster.skipTLSVerify === true ? {} : { ca }),
+        ...(cert === undefined ? {} : { cert, key }),
+        // A plain-http server (kubectl proxy, tests) has no TLS to verify.
+        ...(cluster.skipTLSVerify === true || this.#http ? { rejectUnauthorized: false } : {}),
+        ...(cluster.tlsServerName === undefined ? {} : { servername: cluster.tlsServerName }),
+      },
+    };
+  }
+
+  /**
+   * Built-in auth providers: kubectl removed gcp and azure (use their exec plugins); for oidc a
+   * still-valid `id-token` is used as is, but refreshing it is left to kubectl or an exec plugin.
+   */
+  #authProviderToken(user: User): string {
+    const provider = user.authProvider!;
+    const hint =
+      'Switch the user to an exec plugin: gke-gcloud-auth-plugin (GKE), kubelogin (AKS, OIDC: `kubectl oidc-login`), `aws eks get-token` (EKS).';
+    if (provider.name !== 'oidc') {
+      throw configError(
+        `user "${user.name}" uses the auth-provider "${provider.name}", which kubectl and kubemetrics no longer support`,
+        hint,
+      );
+    }
+    const idToken = provider.config?.['id-token'];
+    const exp = idToken === undefined ? undefined : jwtExpiry(idToken);
+    if (idToken === undefined || idToken === '' || (exp !== undefined && exp * 1000 <= Date.now())) {
+      throw configError(
+        `user "${user.name}" has an oidc auth-provider whose id-token is ${idToken ? 'expired' : 'missing'}; kubemetrics does not refresh oidc tokens`,
+        `Run any kubectl command with this context to refresh it (e.g. \`kubectl get --raw /version\`), then retry. ${hint}`,
+      );
+    }
+    return idToken;
+  }
+}
+
+/**
  * Resolves `contextName` (default: the current context) of `kc` into a {@link Connection} for the
- * transport. Auth is applied per request through client-node (`applyToHTTPSOptions`), which
- * caches exec-plugin credentials until their `expirationTimestamp`, re-reads token files every
- * 60 s and refreshes OIDC tokens when they expire; concurrent requests share one in-flight
- * credential lookup. Nothing is cached here beyond that.
+ * transport. Files are re-read at most once a minute, exec plugins run again when their credential
+ * expires, and concurrent requests share one credential lookup.
  *
- * The client keeps its own view of `kc` with the context fixed, so a later `setCurrentContext` on
- * `kc` does not move existing clients.
+ * The connection keeps its context, so a later `setCurrentContext` on `kc` does not move it.
  */
 export function resolveConnection(
   kc: KubeConfig,
@@ -390,7 +238,8 @@ export function resolveConnection(
   }
   // An empty user means anonymous requests (allowed by kubectl too); a named user must exist.
   const userName = context.user === undefined || context.user === '' ? undefined : context.user;
-  if (userName !== undefined && kc.getUser(userName) === null) {
+  const user = userName === undefined ? undefined : kc.getUser(userName);
+  if (user === null) {
     throw configError(
       `context "${name}" refers to user "${userName}", which is not in the kubeconfig`,
       'Fix the context with `kubectl config set-context` or add the user with `kubectl config set-credentials`.',
@@ -401,8 +250,8 @@ export function resolveConnection(
     server = new URL(cluster.server);
   } catch (error) {
     throw configError(
-      `cluster "${cluster.name}" has an invalid server URL "${cluster.server}"`,
-      'The server must look like https://host:port.',
+      `cluster "${cluster.name}" has ${cluster.server === '' ? 'no server' : `an invalid server URL "${cluster.server}"`}`,
+      'The server must look like https://host:port (set it with `kubectl config set-cluster` or --server).',
       error,
     );
   }
@@ -412,15 +261,16 @@ export function resolveConnection(
       'The server must look like https://host:port.',
     );
   }
-
-  // A prototype view keeps client-node's authenticators (and their token caches) shared with `kc`
-  // while fixing the context. For plain-HTTP servers (kubectl proxy, tests) client-node refuses
-  // to build an agent unless skipTLSVerify is set; there is no TLS to skip, so the view says so.
-  const view = Object.create(kc) as KubeConfig;
-  view.currentContext = name;
-  if (server.protocol === 'http:') {
-    view.clusters = kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c));
+  if (cluster.skipTLSVerify === true && (cluster.caData !== undefined || cluster.caFile !== undefined)) {
+    // client-go refuses this combination (rest.Config validation in tools/clientcmd/validation.go).
+    throw configError(
+      `cluster "${cluster.name}" sets both insecure-skip-tls-verify and a certificate authority`,
+      'Remove one of them from the cluster in the kubeconfig (verifying with the CA is the safe choice).',
+    );
   }
+  const env = kubeConfigEnv(kc);
+  const proxy = proxyFor(server, cluster.proxyUrl, env);
+  const credentials = new UserCredentials(cluster, user, env, server.protocol === 'http:');
 
   const resolved: ResolvedContext = {
     contextName: name,
@@ -432,49 +282,14 @@ export function resolveConnection(
 
   let inflight: Promise<RequestAuth> | undefined;
   const authenticate = (): Promise<RequestAuth> => {
-    inflight ??= applyAuth(view, resolved).finally(() => {
-      inflight = undefined;
-    });
+    inflight ??= credentials
+      .authenticate()
+      .then((auth) => (proxy === undefined ? auth : { ...auth, proxy }))
+      .finally(() => {
+        inflight = undefined;
+      });
     return inflight;
   };
 
-  return {
-    server: cluster.server,
-    contextName: name,
-    userName,
-    authenticate,
-    resolved,
-  };
-}
-
-async function applyAuth(view: KubeConfig, resolved: ResolvedContext): Promise<RequestAuth> {
-  const opts: HttpsRequestOptions = { headers: {} };
-  try {
-    await view.applyToHTTPSOptions(opts);
-  } catch (error) {
-    throw configError(
-      `could not obtain credentials for user "${resolved.userName ?? '(none)'}" of context "${resolved.contextName}": ${errorMessage(error)}`,
-      'Check the user entry in the kubeconfig: run its exec plugin by hand, log in again with your cloud CLI, or check that token and certificate files exist.',
-      error,
-    );
-  }
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(opts.headers ?? {})) {
-    if (value === undefined) continue;
-    // Token files often end in a newline; a header value must not.
-    headers[key.toLowerCase()] = (Array.isArray(value) ? value.join(', ') : String(value)).trim();
-  }
-  if (typeof opts.auth === 'string' && opts.auth !== '') {
-    headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  }
-  return {
-    headers,
-    tls: {
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key as RequestAuth['tls']['key'],
-      rejectUnauthorized: opts.rejectUnauthorized,
-      servername: opts.servername,
-    },
-  };
+  return { server: cluster.server, contextName: name, userName, authenticate, resolved };
 }

@@ -5,11 +5,24 @@
  * the Python client's metrics utilities.
  */
 export { loadKubeConfig, kubeConfigSource, KubeConfig, SERVICE_ACCOUNT_DIR } from './credentials.js';
-export type { LoadKubeConfigOptions, KubeConfigSource, ResolvedContext } from './credentials.js';
+export type {
+  AuthProviderConfig,
+  Cluster,
+  Context,
+  ExecConfig,
+  ExecEnvVar,
+  ExecInteractiveMode,
+  KubeConfigOptions,
+  KubeConfigOverrides,
+  KubeConfigSource,
+  LoadKubeConfigOptions,
+  ResolvedContext,
+  User,
+} from './credentials.js';
 export { REQUEST_CHANNEL, Transport, parseRetryAfter } from './transport.js';
-export { RotatingAgent, tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
+export { createDispatcher, RotatingAgent, tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
 export { JsonArrayStream } from './json-array-stream.js';
-export type { TlsMaterial } from './tls-dispatcher.js';
+export type { DispatcherOptions, TlsMaterial } from './tls-dispatcher.js';
 export type {
   CallOptions,
   Connection,

@@ -4,16 +4,16 @@
  * and one `diagnostics_channel` event per attempt. Everything above it sees either parsed JSON or a
  * {@link KubemetricsError}.
  *
- * Proxies (`proxy-url` in the kubeconfig, `HTTPS_PROXY`) are not used: requests go straight to the
- * API server.
+ * Requests go through the proxy the credentials name (`proxy-url` in the kubeconfig, `HTTPS_PROXY`),
+ * and the call's deadline bounds the whole request: connecting and the TLS handshake included.
  */
 import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { Agent } from 'undici';
-import { tlsConnectOptions, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
+import type { Dispatcher } from 'undici';
+import { createDispatcher, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 
@@ -65,10 +65,13 @@ export interface RequestEvent {
 
 const requestChannel = channel(REQUEST_CHANNEL);
 
-/** TLS material and headers for one request, as the credentials layer computed them. */
+/** TLS material, headers and route for one request, as the credentials layer computed them. */
 export interface RequestAuth {
-  readonly headers: Readonly<Record<string, string>>;
+  /** Lower-case names; a list is sent as one header line per value (Impersonate-Group). */
+  readonly headers: Readonly<Record<string, string | string[]>>;
   readonly tls: TlsMaterial;
+  /** HTTP(S) proxy to tunnel through (`proxy-url`, `HTTPS_PROXY`); absent: connect directly. */
+  readonly proxy?: string | undefined;
 }
 
 /** Where to send requests and how to authenticate them. */
@@ -110,6 +113,11 @@ export interface TransportOptions {
   readonly compression?: boolean;
   /** `User-Agent` header. */
   readonly userAgent?: string;
+  /**
+   * How the user sets the deadline, named in timeout hints (default `the timeoutMs option`; the
+   * CLI says `--request-timeout`).
+   */
+  readonly timeoutSetting?: string;
   /** @internal Sleep used between attempts (tests inject a fake clock). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** @internal Source of jitter in [0, 1). */
@@ -164,6 +172,7 @@ const DEFAULTS = {
   keepAliveTimeoutMs: 30_000,
   compression: true,
   userAgent: 'kubemetrics',
+  timeoutSetting: 'the timeoutMs option',
 } as const;
 
 /** Marker reasons for the internal abort controller, to tell a deadline from a caller's abort. */
@@ -244,7 +253,7 @@ export class Transport {
   readonly #random: () => number;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #dispatchers = new Map<string, Agent>();
+  readonly #dispatchers = new Map<string, Dispatcher>();
   #closed = false;
 
   constructor(connection: Connection, options: TransportOptions = {}) {
@@ -471,19 +480,21 @@ export class Transport {
     if (requestChannel.hasSubscribers) requestChannel.publish(event);
   }
 
-  #dispatcher(auth: RequestAuth): Agent {
-    const fingerprint = tlsFingerprint(auth.tls);
+  #dispatcher(auth: RequestAuth): Dispatcher {
+    const fingerprint = tlsFingerprint(auth.tls, auth.proxy);
     let agent = this.#dispatchers.get(fingerprint);
     if (agent !== undefined) return agent;
-    agent = new Agent({
+    agent = createDispatcher(auth, {
       connections: this.#options.connections,
       keepAliveTimeout: this.#options.keepAliveTimeoutMs,
       keepAliveMaxTimeout: Math.max(this.#options.keepAliveTimeoutMs, 60_000),
-      connect: tlsConnectOptions(auth.tls),
+      // The deadline covers connect and handshake; undici's own connect timeout must not outlive
+      // it, or a server that accepts and never completes the handshake holds the process open.
+      connectTimeoutMs: this.#options.timeoutMs,
     });
     this.#dispatchers.set(fingerprint, agent);
     if (this.#dispatchers.size > MAX_DISPATCHERS) {
-      const [oldest, old] = this.#dispatchers.entries().next().value as [string, Agent];
+      const [oldest, old] = this.#dispatchers.entries().next().value as [string, Dispatcher];
       this.#dispatchers.delete(oldest);
       // close() lets in-flight requests finish first.
       void old.close().catch(() => undefined);
@@ -519,7 +530,7 @@ export class Transport {
       'KUBEMETRICS_ERR_TIMEOUT',
       `GET ${url} did not complete within ${timeoutMs} ms`,
       {
-        hint: 'Raise the timeout (the timeoutMs option) or lower the page size (limit) for large lists; a slow metrics API usually means metrics-server is overloaded.',
+        hint: `Raise the timeout (${this.#options.timeoutSetting}) or lower the page size (limit) for large lists; a slow metrics API usually means metrics-server is overloaded.`,
         cause,
       },
     );
