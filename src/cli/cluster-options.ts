@@ -1,27 +1,62 @@
 /**
- * The flags every cluster-reading command shares (`--kubeconfig`, `--context`, `--request-timeout`)
- * and how they become a MetricsClient. Parsed here, validated once, then passed down as options.
+ * The flags every cluster-reading command shares — the kubeconfig flags kubectl users type
+ * (`--kubeconfig`, `--context`, `--cluster`, `--user`, `--server`, `--token`, `--as`,
+ * `--as-group`, `--certificate-authority`, `--insecure-skip-tls-verify`, `--tls-server-name`,
+ * `--request-timeout`, `-v`) — and how they become a MetricsClient. Parsed here, validated once,
+ * then passed down as options. The override flags act like kubectl's (k8s.io/client-go
+ * tools/clientcmd overrides.go, RecommendedConfigOverrideFlags).
  */
-import { MetricsClient } from '../client/index.js';
+import path from 'node:path';
+import {
+  kubeConfigSource,
+  loadKubeConfig,
+  MetricsClient,
+  type KubeConfigOverrides,
+} from '../client/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
+import { parseVerbosity, REQUEST_LOG_LEVEL, startRequestLog } from './verbose-log.js';
 
 /** parseArgs definitions of the shared flags. */
 export const CLUSTER_FLAGS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
+  cluster: { type: 'string' },
+  user: { type: 'string' },
+  server: { type: 'string', short: 's' },
+  token: { type: 'string' },
+  as: { type: 'string' },
+  'as-group': { type: 'string', multiple: true },
+  'certificate-authority': { type: 'string' },
+  'insecure-skip-tls-verify': { type: 'boolean' },
+  'tls-server-name': { type: 'string' },
   'request-timeout': { type: 'string' },
+  v: { type: 'string', short: 'v' },
 } as const;
 
-export const CLUSTER_FLAGS_HELP = `Cluster flags:
+export const CLUSTER_FLAGS_HELP = `Cluster flags (as in kubectl):
       --kubeconfig FILE         Path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
       --context NAME            The kubeconfig context to use
-      --request-timeout DURATION  How long to wait for one request: 0 (no limit), 30s, 1m, or seconds (default 30s)`;
+      --cluster NAME            The kubeconfig cluster to use (instead of the context's)
+      --user NAME               The kubeconfig user to use (instead of the context's)
+  -s, --server URL              The address of the API server
+      --token TOKEN             Bearer token for the API server
+      --as USER                 Username to impersonate
+      --as-group GROUP          Group to impersonate (repeat for several); needs --as
+      --certificate-authority FILE  CA certificate file for the server
+      --insecure-skip-tls-verify    Do not verify the server's certificate (insecure)
+      --tls-server-name NAME    Server name to verify the certificate against (instead of the host)
+      --request-timeout DURATION  How long to wait for one request, connecting included:
+                                0 (no limit), 30s, 1m, or seconds (default 30s)
+  -v, --v N                     Log level; 6 or more logs every request (method, URL, status, time) to stderr`;
 
 export interface ClusterOptions {
   readonly kubeconfig: string | undefined;
   readonly context: string | undefined;
+  readonly overrides: KubeConfigOverrides;
   readonly timeoutMs: number;
+  /** `-v` level (0 when not given). */
+  readonly verbosity: number;
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
@@ -43,22 +78,102 @@ export function parseRequestTimeout(text: string | undefined, command: string): 
   return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']!);
 }
 
+/** `--server` as kubectl takes it: a URL, or host[:port] meaning https (client-go DefaultServerURL). */
+function parseServer(text: string, command: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`invalid --server "${text}": expected a URL such as https://10.0.0.1:6443`, command);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(
+      `invalid --server "${text}": only https:// and http:// servers are supported`,
+      command,
+    );
+  }
+  return withScheme;
+}
+
 /** Reads the shared flags out of parseArgs values. */
 export function clusterOptions(values: Record<string, unknown>, command: string): ClusterOptions {
-  const str = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const str = (name: string) =>
+    typeof values[name] === 'string' && values[name] !== '' ? values[name] : undefined;
+  const groups = Array.isArray(values['as-group'])
+    ? (values['as-group'] as string[]).filter((g) => g !== '')
+    : [];
+  const as = str('as');
+  if (groups.length > 0 && as === undefined) {
+    // kube-apiserver refuses groups without a user; kubectl says the same before sending.
+    throw new UsageError(
+      '--as-group needs --as: groups can only be impersonated together with a user',
+      command,
+    );
+  }
+  const ca = str('certificate-authority');
+  const insecure = values['insecure-skip-tls-verify'] === true;
+  if (ca !== undefined && insecure) {
+    throw new UsageError(
+      'give --certificate-authority or --insecure-skip-tls-verify, not both (a CA file with the insecure flag is not allowed)',
+      command,
+    );
+  }
+  const server = str('server');
+  const overrides: KubeConfigOverrides = {
+    cluster: str('cluster'),
+    user: str('user'),
+    server: server === undefined ? undefined : parseServer(server, command),
+    token: str('token'),
+    impersonate: as,
+    impersonateGroups: groups,
+    certificateAuthority: ca === undefined ? undefined : path.resolve(ca),
+    insecureSkipTlsVerify: insecure,
+    tlsServerName: str('tls-server-name'),
+  };
   return {
     kubeconfig: str('kubeconfig'),
     context: str('context'),
+    overrides,
     timeoutMs: parseRequestTimeout(str('request-timeout'), command),
+    verbosity: parseVerbosity(values['v'], command),
   };
 }
 
-/** Builds a client the way kubectl finds its credentials, with the environment the CLI was given. */
+/**
+ * Builds a client the way kubectl finds its credentials, with the environment the CLI was given.
+ * With `-v=6` or more the config source and every request are logged to stderr until the client
+ * is closed.
+ */
 export function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
-  return MetricsClient.fromKubeConfig({
+  // The executor turns a synchronous CONFIG error into a rejection.
+  return new Promise((resolve) => resolve(openClient(options, io)));
+}
+
+function openClient(options: ClusterOptions, io: CliIO): MetricsClient {
+  const kubeConfig = loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
     env: io.env,
-    timeoutMs: options.timeoutMs,
+    overrides: options.overrides,
   });
+  const client = new MetricsClient(kubeConfig, {
+    timeoutMs: options.timeoutMs,
+    // Timeout hints name the flag the user can change, not the library option.
+    transport: { timeoutSetting: '--request-timeout' },
+  });
+  if (options.verbosity >= REQUEST_LOG_LEVEL) {
+    const source = kubeConfigSource(kubeConfig);
+    if (source?.kind === 'files')
+      for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
+    if (source?.kind === 'in-cluster')
+      io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
+    const stop = startRequestLog(options.verbosity, io);
+    const close = client.close.bind(client);
+    client.close = async () => {
+      stop();
+      await close();
+    };
+  }
+  return client;
 }

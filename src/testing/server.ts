@@ -12,7 +12,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { failureStatus } from '../api/index.js';
-import { forbiddenStatus, unauthorizedStatus, type Authenticator } from './auth.js';
+import { forbiddenStatus, impersonate, unauthorizedStatus, type Authenticator } from './auth.js';
 import type { FaultInjector } from './faults.js';
 import { requestInfoFor } from './request-info.js';
 import { sendStatus } from './response.js';
@@ -64,8 +64,10 @@ export function handleRequest(parts: PipelineParts, req: IncomingMessage, res: S
   const injected = parts.faults.apply(url, res);
   if (injected !== undefined) return;
 
-  const user = parts.authenticator.authenticate(req);
-  if (user === undefined) return sendStatus(res, unauthorizedStatus());
+  const requester = parts.authenticator.authenticate(req);
+  if (requester === undefined) return sendStatus(res, unauthorizedStatus());
+  const user = impersonate(parts.authenticator, req, requester);
+  if ('code' in user) return sendStatus(res, user);
   record.user = user.name;
 
   const info = requestInfoFor(req.method ?? 'GET', url);

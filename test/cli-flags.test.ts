@@ -1,0 +1,300 @@
+/**
+ * The kubeconfig flags kubectl users type (k8s.io/client-go tools/clientcmd overrides.go), on a
+ * cluster command against the test cluster: --server, --token, --certificate-authority,
+ * --insecure-skip-tls-verify, --user, --cluster, --as/--as-group (the test cluster authorizes by
+ * the impersonation headers as kube-apiserver's impersonation filter does), -n defaulting to the
+ * context's namespace, -v=6 request logging, and --request-timeout bounding connect + TLS handshake
+ * (the built binary, against a server that accepts and never answers).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
+import { cli } from './helpers/cli.js';
+
+const fixture = buildCluster({ nodes: 2, podsPerNode: 3, seed: 4 });
+const root = mkdtempSync(path.join(tmpdir(), 'kubemetrics-cli-flags-'));
+let cluster: TestCluster;
+let caFile: string;
+/** A kubeconfig with a dead cluster and the real one, a viewer and the admin; context uses the dead/viewer pair. */
+let kubeconfig: string;
+/** Environment without any kubeconfig: only the flags say where the cluster is. */
+const noConfig = { HOME: root, KUBECONFIG: path.join(root, 'missing') };
+
+beforeAll(async () => {
+  cluster = await startTestCluster({
+    ...fixture,
+    users: [
+      { name: 'admin', groups: ['system:masters'], token: 'admin-token' },
+      { name: 'viewer', token: 'viewer-token', allow: [] },
+    ],
+  });
+  caFile = path.join(root, 'ca.crt');
+  writeFileSync(caFile, cluster.caPem!);
+  const namespace = fixture.pods[0]!.metadata.namespace!;
+  kubeconfig = path.join(root, 'kubeconfig');
+  writeFileSync(
+    kubeconfig,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'main',
+      clusters: [
+        { name: 'dead', cluster: { server: 'https://127.0.0.1:1', 'certificate-authority': caFile } },
+        { name: 'real', cluster: { server: cluster.url, 'certificate-authority': caFile } },
+      ],
+      users: [
+        { name: 'viewer', user: { token: 'viewer-token' } },
+        { name: 'admin', user: { token: 'admin-token' } },
+      ],
+      contexts: [
+        { name: 'main', context: { cluster: 'real', user: 'viewer', namespace } },
+        { name: 'dead', context: { cluster: 'dead', user: 'admin' } },
+      ],
+    }),
+  );
+});
+
+afterAll(async () => {
+  await cluster.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Users the test cluster served `top nodes`' node list to, since the last call. */
+function nodeListUsers(): (string | undefined)[] {
+  const users = cluster.requests.filter((r) => r.url.startsWith('/api/v1/nodes')).map((r) => r.user);
+  cluster.resetRequestLog();
+  return users;
+}
+
+describe('kubectl override flags on a cluster command', () => {
+  beforeEach(() => cluster.resetRequestLog());
+
+  it('--server, --token and --certificate-authority reach the cluster without any kubeconfig', async () => {
+    const result = await cli(
+      ['top', 'nodes', '--server', cluster.url, '--token', 'admin-token', '--certificate-authority', caFile],
+      noConfig,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(fixture.nodes[0]!.metadata.name);
+    expect(nodeListUsers()).toEqual(['admin']);
+  });
+
+  it('without a CA the server certificate is refused; --insecure-skip-tls-verify accepts it', async () => {
+    const refused = await cli(['top', 'nodes', '--server', cluster.url, '--token', 'admin-token'], noConfig);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/TLS handshake with .* failed/);
+    const insecure = await cli(
+      ['top', 'nodes', '--server', cluster.url, '--token', 'admin-token', '--insecure-skip-tls-verify'],
+      noConfig,
+    );
+    expect(insecure.code).toBe(0);
+  });
+
+  it('--token replaces the kubeconfig user token; a wrong one is a 401', async () => {
+    expect((await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--token', 'admin-token'])).code).toBe(0);
+    expect(nodeListUsers()).toEqual(['admin']);
+    const wrong = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--token', 'nope']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('401');
+  });
+
+  it('--user picks another kubeconfig user for the context (viewer may not list nodes, admin may)', async () => {
+    const viewer = await cli(['top', 'nodes', '--kubeconfig', kubeconfig]);
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toContain('User "viewer" cannot list resource "nodes"');
+    expect((await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin'])).code).toBe(0);
+    expect(nodeListUsers()).toEqual(['viewer', 'admin']);
+  });
+
+  it('--cluster picks another kubeconfig cluster for the context', async () => {
+    const dead = await cli([
+      'top',
+      'nodes',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'dead',
+      '--request-timeout',
+      '5s',
+    ]);
+    expect(dead.code).toBe(1);
+    expect(dead.stderr).toContain('127.0.0.1:1');
+    const real = await cli([
+      'top',
+      'nodes',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'dead',
+      '--cluster',
+      'real',
+    ]);
+    expect(real.code).toBe(0);
+  });
+
+  it('an unknown --user or --cluster is an error listing the known ones', async () => {
+    const user = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'ghost']);
+    expect(user.code).toBe(1);
+    expect(user.stderr).toContain('--user "ghost" is not a user of the kubeconfig; users: viewer, admin');
+    const clusterFlag = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--cluster', 'ghost']);
+    expect(clusterFlag.stderr).toContain('clusters: dead, real');
+  });
+
+  it('--as impersonates a user; the cluster serves the request as that user', async () => {
+    const result = await cli([
+      'top',
+      'nodes',
+      '--kubeconfig',
+      kubeconfig,
+      '--user',
+      'admin',
+      '--as',
+      'viewer',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('User "viewer" cannot list resource "nodes"');
+    expect(nodeListUsers()).toEqual(['viewer']);
+  });
+
+  it('--as-group is sent once per group (a joined header would name no real group)', async () => {
+    const result = await cli([
+      'top',
+      'nodes',
+      '--kubeconfig',
+      kubeconfig,
+      '--user',
+      'admin',
+      '--as',
+      'someone',
+      '--as-group',
+      'team-a',
+      '--as-group',
+      'system:masters',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(nodeListUsers()).toEqual(['someone']);
+  });
+
+  it('impersonating without the right to is a 403 naming impersonate', async () => {
+    const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--as', 'admin']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('User "viewer" cannot impersonate resource "users"');
+  });
+
+  it('--as-group without --as is a usage error (exit 2)', async () => {
+    const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--as-group', 'x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--as-group needs --as');
+  });
+
+  it("-n defaults to the context's namespace; the flag overrides it", async () => {
+    const namespace = fixture.pods[0]!.metadata.namespace!;
+    cluster.resetRequestLog();
+    const result = await cli(['top', 'pods', '--kubeconfig', kubeconfig, '--user', 'admin']);
+    expect(result.code).toBe(0);
+    expect(cluster.requests.some((r) => r.url.includes(`/namespaces/${namespace}/pods`))).toBe(true);
+    cluster.resetRequestLog();
+    await cli(['top', 'pods', '--kubeconfig', kubeconfig, '--user', 'admin', '-n', 'kube-system']);
+    expect(cluster.requests.some((r) => r.url.includes('/namespaces/kube-system/pods'))).toBe(true);
+    expect(cluster.requests.some((r) => r.url.includes(`/namespaces/${namespace}/`))).toBe(false);
+  });
+});
+
+describe('-v / --v request logging', () => {
+  it.each([['-v=6'], ['--v=6'], ['-v', '7']])(
+    '%s logs one line per request like kubectl',
+    async (...flag) => {
+      cluster.resetRequestLog();
+      const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin', ...flag]);
+      expect(result.code).toBe(0);
+      const lines = result.stderr.split('\n').filter((l) => l !== '');
+      expect(lines[0]).toBe(`Config loaded from file: ${kubeconfig}`);
+      const requests = lines.slice(1);
+      // One per request the cluster saw, shaped like client-go's round_trippers.go line.
+      expect(requests).toHaveLength(cluster.requests.length);
+      expect(requests).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^GET ${cluster.url.replace(/[.]/g, '\\.')}/api/v1/nodes\\?limit=500 200 OK in \\d+ milliseconds$`,
+          ),
+        ),
+      );
+      cluster.resetRequestLog();
+    },
+  );
+
+  it('logs failed requests with their status; below 6 nothing is logged', async () => {
+    const forbidden = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--v=6']);
+    expect(forbidden.stderr).toMatch(/GET \S+\/api\/v1\/nodes\?limit=500 403 Forbidden in \d+ milliseconds/);
+    const quiet = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin', '-v=4']);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('a level that is not a number is a usage error', async () => {
+    const result = await cli(['top', 'nodes', '-v=high']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid -v/--v "=high": expected a log level such as 6');
+  });
+});
+
+describe('--request-timeout bounds connect and TLS handshake (the built binary)', () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  let closed: Promise<number>[] = [];
+  beforeAll(async () => {
+    // Accepts TCP and never says a word: the TLS handshake can never complete.
+    silent = createServer((socket) => {
+      const accepted = performance.now();
+      sockets.push(socket);
+      socket.on('error', () => undefined);
+      // Read (and ignore) the ClientHello, so the client's close is seen.
+      socket.resume();
+      closed.push(once(socket, 'close').then(() => performance.now() - accepted));
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+    await once(silent, 'close');
+  });
+
+  it('ends with a timeout error whose hint names --request-timeout', async () => {
+    closed = [];
+    const port = (silent.address() as { port: number }).port;
+    const child = spawn(
+      process.execPath,
+      [
+        path.resolve('dist/cli/main.js'),
+        'top',
+        'nodes',
+        '--server',
+        `https://127.0.0.1:${port}`,
+        '--insecure-skip-tls-verify',
+        '--request-timeout',
+        '1s',
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', ...noConfig }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(stderr).toMatch(/did not complete within 1000 ms/);
+    expect(stderr).toContain('hint: Raise the timeout (--request-timeout)');
+    expect(stderr).not.toContain('timeoutMs');
+    expect(code).toBe(1);
+    // The abandoned handshakes were closed by the client at the deadline, not by undici's own
+    // 10 s connect timeout (which kept the process alive for 11.7 s before this fix).
+    expect(closed.length).toBeGreaterThan(0);
+    for (const ms of await Promise.all(closed)) expect(ms).toBeLessThan(10_000);
+  });
+});
