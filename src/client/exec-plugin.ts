@@ -121,7 +121,8 @@ export class ExecPlugin {
         ...(cluster.skipTLSVerify === true ? { 'insecure-skip-tls-verify': true } : {}),
         ...(caData === undefined ? {} : { 'certificate-authority-data': caData.replace(/\s/g, '') }),
         ...(cluster.proxyUrl === undefined ? {} : { 'proxy-url': cluster.proxyUrl }),
-        ...(cluster.execExtension === undefined ? {} : { config: cluster.execExtension }),
+        // client-go always sends `config` (null without the extension); plugins may rely on it.
+        config: cluster.execExtension ?? null,
       };
     }
     return JSON.stringify({ apiVersion: config.apiVersion, kind: 'ExecCredential', spec });

@@ -238,7 +238,8 @@ const checkHint = (origin: string): string =>
 export function parseKubeconfig(text: string, baseDir: string, origin: string): KubeconfigDocument {
   let doc: unknown;
   try {
-    doc = text.trim() === '' ? {} : parseYaml(text);
+    // YAML 1.1 as sigs.k8s.io/yaml reads kubeconfigs (`name: y` is a boolean there too).
+    doc = text.trim() === '' ? {} : parseYaml(text, { version: '1.1' });
   } catch (error) {
     throw configError(
       `kubeconfig ${origin} is not valid YAML: ${errorMessage(error)}`,
