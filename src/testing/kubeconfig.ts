@@ -1,4 +1,4 @@
-/** Kubeconfig files that point kubectl, client-go or @kubernetes/client-node at the test cluster. */
+/** Kubeconfig files that point kubectl, client-go or kubemetrics' own loader at the test cluster. */
 import { stringify } from 'yaml';
 
 /** The cluster, user and context names every generated kubeconfig uses. */
