@@ -2,7 +2,7 @@
  * The flags every cluster-reading command shares (`--kubeconfig`, `--context`, `--request-timeout`)
  * and how they become a MetricsClient. Parsed here, validated once, then passed down as options.
  */
-import { MetricsClient } from '../client/index.js';
+import type { MetricsClient } from '../client/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -54,7 +54,9 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
 }
 
 /** Builds a client the way kubectl finds its credentials, with the environment the CLI was given. */
-export function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
+export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
+  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
+  const { MetricsClient } = await import('../client/index.js');
   return MetricsClient.fromKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
