@@ -158,8 +158,12 @@ function fish(commands: readonly CompletionCommand[]): string {
       parts.push(`-d ${quoted(f.description)}`);
       lines.push(parts.join(' '));
     }
-    // Positional file names (snapshot FILE, ...).
-    lines.push(`complete -c kubemetrics ${when} -F`);
+    // Positional file names (snapshot save FILE, ...), after the command's word if it has words.
+    const files =
+      c.words.length === 0
+        ? when
+        : `-n ${quoted(`__fish_seen_subcommand_from ${c.name}; and __fish_seen_subcommand_from ${c.words.join(' ')}`)}`;
+    lines.push(`complete -c kubemetrics ${files} -F`);
   }
   return `${lines.join('\n')}\n`;
 }
