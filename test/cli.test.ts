@@ -98,8 +98,10 @@ describe('CLI errors from the cluster carry the client hints', () => {
       '--kubeconfig',
       cluster.kubeconfigPath,
     ]);
-    expect(result.code).toBe(1);
+    // A usage error (exit 2, as the README states), like every other mistake in the flags.
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/app in \(a/);
+    expect(result.stderr).toMatch(/Run 'kubemetrics top --help' for usage/);
     expect(cluster.requests).toHaveLength(0);
   });
 

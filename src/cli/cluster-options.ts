@@ -7,15 +7,10 @@
  * tools/clientcmd overrides.go, RecommendedConfigOverrideFlags).
  */
 import path from 'node:path';
-import {
-  kubeConfigSource,
-  loadKubeConfig,
-  MetricsClient,
-  type KubeConfigOverrides,
-} from '../client/index.js';
+import type { KubeConfigOverrides, MetricsClient } from '../client/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
-import { parseVerbosity, REQUEST_LOG_LEVEL, startRequestLog } from './verbose-log.js';
+import { parseVerbosity, REQUEST_LOG_LEVEL } from './verbosity.js';
 
 /** parseArgs definitions of the shared flags. */
 export const CLUSTER_FLAGS = {
@@ -145,12 +140,9 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
  * With `-v=6` or more the config source and every request are logged to stderr until the client
  * is closed.
  */
-export function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
-  // The executor turns a synchronous CONFIG error into a rejection.
-  return new Promise((resolve) => resolve(openClient(options, io)));
-}
-
-function openClient(options: ClusterOptions, io: CliIO): MetricsClient {
+export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
+  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
+  const { kubeConfigSource, loadKubeConfig, MetricsClient } = await import('../client/index.js');
   const kubeConfig = loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
@@ -168,6 +160,7 @@ function openClient(options: ClusterOptions, io: CliIO): MetricsClient {
       for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
     if (source?.kind === 'in-cluster')
       io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
+    const { startRequestLog } = await import('./verbose-log.js');
     const stop = startRequestLog(options.verbosity, io);
     const close = client.close.bind(client);
     client.close = async () => {

@@ -1,6 +1,6 @@
 import { isKubemetricsError } from '../errors.js';
-import type { Command } from './command.js';
-import { EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE } from './command.js';
+import type { CommandInfo } from './command.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE } from './command.js';
 import { commands } from './commands/index.js';
 import { type CliIO, writeLine } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -21,16 +21,20 @@ Global flags:
   -h, --help       Help for any command (kubemetrics <command> --help)
       --version    Print the version
 
+Exit status: 0 ok, 1 error (message and hint on stderr), 2 usage error; a closed output pipe
+(| head) ends it quietly by SIGPIPE, Ctrl-C by SIGINT (a shell shows 141 and 130).
+
 Run 'kubemetrics demo' to see it work on a built-in local cluster, no real cluster needed.`;
 }
 
-function findCommand(name: string): Command | undefined {
+function findCommand(name: string): CommandInfo | undefined {
   return commands.find((c) => c.name === name);
 }
 
 /**
  * Runs the CLI on argv (without node and script) and returns the exit code: 0 ok, 1 runtime
- * error (message + hint on stderr, no stack), 2 usage error. Never throws for a user mistake.
+ * error (message + hint on stderr, no stack), 2 usage error, 130 when `io.signal` stopped a command
+ * that had not finished (nothing printed: the user asked for it). Never throws for a user mistake.
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
@@ -54,14 +58,28 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     return EXIT_OK;
   }
   try {
-    return await command.run(rest, io);
+    const implementation = await command.load();
+    return await implementation.run(rest, io);
   } catch (error) {
+    // Stopped by Ctrl-C/SIGTERM (or a closed output): whatever the command was doing failed because
+    // it was asked to stop; that is not an error to report.
+    if (io.signal.aborted) return EXIT_INTERRUPTED;
     return reportError(error, command, io);
   }
 }
 
-function reportError(error: unknown, command: Command, io: CliIO): number {
-  if (error instanceof UsageError) {
+/**
+ * A mistake in what the user typed: UsageError, and a label or field selector that does not parse
+ * (`-l 'app in ('`), wherever the command parsed it; the CLI only takes selectors from flags.
+ */
+function isUsageMistake(error: unknown): boolean {
+  return (
+    error instanceof UsageError || (isKubemetricsError(error) && error.code === 'KUBEMETRICS_ERR_SELECTOR')
+  );
+}
+
+function reportError(error: unknown, command: CommandInfo, io: CliIO): number {
+  if (isUsageMistake(error) && isKubemetricsError(error)) {
     writeLine(io.stderr, `error: ${error.message}`);
     if (error.hint !== undefined) writeLine(io.stderr, `hint: ${error.hint}`);
     writeLine(io.stderr, `Run 'kubemetrics ${command.name} --help' for usage.`);

@@ -3,7 +3,7 @@
  * (`--snapshot FILE`, optionally `--metrics-file FILE`). Every read command takes both.
  */
 import type { MetricsClient } from '../client/index.js';
-import { readSnapshot, type ClusterSource } from '../report/index.js';
+import type { ClusterSource } from '../report/index.js';
 import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, clusterOptions, connect } from './cluster-options.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -56,6 +56,8 @@ export async function openSource(
         command,
       );
     }
+    // Imported here, not at the top: `--help` reads this module's flag help and must not load reports.
+    const { readSnapshot } = await import('../report/index.js');
     const snapshot = await readSnapshot(snapshotFile, metricsFile);
     return {
       source: { kind: 'snapshot', snapshot },

@@ -1,7 +1,10 @@
 /**
- * `--watch [interval]` for read commands: run the command every interval and redraw in place on a
- * terminal, marking the rows that changed since the previous refresh. Off a terminal, frames are
- * appended with a timestamp line, so logs stay readable.
+ * `--watch [interval]` for read commands: run the command every interval. On a terminal the frame
+ * is redrawn in place, marking the rows that changed since the previous refresh. Off a terminal the
+ * output stays machine-readable: `-o json` is JSON Lines (one document per refresh, with
+ * `refreshedAt`), `-o yaml` a YAML stream (`---` between documents), `-o csv|tsv` one header and then
+ * rows with a leading `timestamp` column; tables get a `--- <timestamp> ---` line per refresh so logs
+ * stay readable. A failed refresh goes to stderr, never into the data.
  */
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +22,8 @@ export interface WatchRequest {
   readonly args: string[];
   /** Undefined when --watch was not given. */
   readonly intervalMs: number | undefined;
+  /** The `-o/--output` value among the arguments (validated by the command), if any. */
+  readonly output?: string | undefined;
 }
 
 function parseInterval(text: string, command: string): number {
@@ -54,7 +59,20 @@ export function extractWatch(args: readonly string[], command: string): WatchReq
       rest.push(arg);
     }
   }
-  return { args: rest, intervalMs };
+  return { args: rest, intervalMs, output: outputFormat(rest) };
+}
+
+/** The last `-o json`, `-ojson`, `--output json` or `--output=json` among the arguments. */
+function outputFormat(args: readonly string[]): string | undefined {
+  let output: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') break;
+    if (arg === '-o' || arg === '--output') output = args[++i];
+    else if (arg.startsWith('--output=')) output = arg.slice('--output='.length);
+    else if (arg.startsWith('-o') && !arg.startsWith('--')) output = arg.slice(2);
+  }
+  return output;
 }
 
 class Capture extends Writable {
@@ -72,17 +90,57 @@ export function changedLines(previous: readonly string[] | undefined, current: r
   return current.map((line, i) => i > 0 && !before.has(line));
 }
 
+/** Writes refreshes off a terminal in a form a program can read (see the module comment). */
+interface FrameWriter {
+  write(text: string, at: Date): string;
+}
+
+function dataWriter(output: string | undefined): FrameWriter | undefined {
+  if (output === 'json') {
+    return {
+      write(text, at) {
+        const doc = JSON.parse(text) as unknown;
+        const stamped =
+          typeof doc === 'object' && doc !== null && !Array.isArray(doc)
+            ? { ...doc, refreshedAt: at.toISOString() }
+            : doc;
+        return `${JSON.stringify(stamped)}\n`;
+      },
+    };
+  }
+  if (output === 'yaml') {
+    return { write: (text, at) => `--- # refreshed ${at.toISOString()}\n${text}` };
+  }
+  if (output === 'csv' || output === 'tsv') {
+    const separator = output === 'csv' ? ',' : '\t';
+    let header: string | undefined;
+    return {
+      write(text, at) {
+        const [first, ...rows] = text.split('\n').filter((l) => l !== '');
+        if (first === undefined) return '';
+        // The header again only if the columns changed (a new resource appeared in the cluster).
+        const head = first === header ? '' : `timestamp${separator}${first}\n`;
+        header = first;
+        return head + rows.map((row) => `${at.toISOString()}${separator}${row}\n`).join('');
+      },
+    };
+  }
+  return undefined;
+}
+
 /**
  * Runs `once` every `intervalMs` until `io.signal` aborts. A failing refresh is shown and retried
  * at the next tick instead of ending the watch (an API server restart should not kill a dashboard).
  */
 export async function watchLoop(
   io: CliIO,
-  intervalMs: number,
+  watch: WatchRequest,
   once: (io: CliIO) => Promise<number>,
 ): Promise<number> {
+  const intervalMs = watch.intervalMs ?? DEFAULT_INTERVAL_MS;
   const tty = io.stdoutIsTTY;
   const color = colorEnabled(io);
+  const data = tty ? undefined : dataWriter(watch.output);
   let previous: string[] | undefined;
   while (!io.signal.aborted) {
     const out = new Capture();
@@ -95,21 +153,21 @@ export async function watchLoop(
       code = 1;
       err.text += `error: ${(error as Error).message}\n`;
     }
-    const lines = out.text.split('\n').filter((l) => l !== '');
-    const changed = changedLines(previous, lines);
-    const count = changed.filter(Boolean).length;
-    const stamp = started.toISOString().slice(11, 19);
-    const status = `every ${intervalMs / 1000}s, refreshed ${stamp}${previous === undefined ? '' : `, ${count} row${count === 1 ? '' : 's'} changed`}${code === EXIT_OK ? '' : ', last refresh failed'}`;
-    let frame = tty ? '\u001b[H\u001b[2J' : `--- ${started.toISOString()} ---\n`;
-    frame += lines
-      .map((line, i) => {
-        const mark = previous === undefined ? '' : changed[i] ? '* ' : '  ';
-        return changed[i] && color ? `\u001b[1;33m${mark}${line}\u001b[0m` : `${mark}${line}`;
-      })
-      .join('\n');
-    frame += `\n${err.text}${tty ? `\n${status}\n` : ''}`;
-    io.stdout.write(frame);
-    if (code === EXIT_OK) previous = lines;
+    if (data !== undefined) {
+      if (code === EXIT_OK && out.text !== '') io.stdout.write(data.write(out.text, started));
+      io.stderr.write(err.text);
+    } else {
+      previous = writeFrame(io, {
+        text: out.text,
+        errors: err.text,
+        code,
+        started,
+        previous,
+        tty,
+        color,
+        intervalMs,
+      });
+    }
     try {
       await sleep(intervalMs, undefined, { signal: io.signal });
     } catch {
@@ -117,4 +175,35 @@ export async function watchLoop(
     }
   }
   return EXIT_OK;
+}
+
+interface Frame {
+  readonly text: string;
+  readonly errors: string;
+  readonly code: number;
+  readonly started: Date;
+  readonly previous: string[] | undefined;
+  readonly tty: boolean;
+  readonly color: boolean;
+  readonly intervalMs: number;
+}
+
+/** Writes a table frame (redrawn in place on a terminal); returns the lines to compare next time. */
+function writeFrame(io: CliIO, f: Frame): string[] | undefined {
+  const { previous, tty, color, intervalMs, started, code } = f;
+  const lines = f.text.split('\n').filter((l) => l !== '');
+  const changed = changedLines(previous, lines);
+  const count = changed.filter(Boolean).length;
+  const stamp = started.toISOString().slice(11, 19);
+  const status = `every ${intervalMs / 1000}s, refreshed ${stamp}${previous === undefined ? '' : `, ${count} row${count === 1 ? '' : 's'} changed`}${code === EXIT_OK ? '' : ', last refresh failed'}`;
+  let frame = tty ? '\u001b[H\u001b[2J' : `--- ${started.toISOString()} ---\n`;
+  frame += lines
+    .map((line, i) => {
+      const mark = previous === undefined ? '' : changed[i] ? '* ' : '  ';
+      return changed[i] && color ? `\u001b[1;33m${mark}${line}\u001b[0m` : `${mark}${line}`;
+    })
+    .join('\n');
+  frame += `\n${f.errors}${tty ? `\n${status}\n` : ''}`;
+  io.stdout.write(frame);
+  return code === EXIT_OK ? lines : previous;
 }

@@ -110,6 +110,7 @@ export {
   readSnapshot,
   replaySnapshot,
   writeSnapshot,
+  encodeSnapshot,
   SNAPSHOT_API_VERSION,
   SNAPSHOT_KIND,
 } from './snapshot.js';

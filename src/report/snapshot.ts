@@ -3,11 +3,12 @@
  * so a user can capture a cluster once and run every report offline, anywhere. Reading also accepts
  * `kubectl get nodes,pods -A -o json` (a `List`) plus an optional metrics file.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Node, NodeMetrics, Pod, PodMetrics, VersionInfo } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { ClusterSink } from './collect-sink.js';
+import { writeFileSafely } from './file-target.js';
 import { projectNode, projectNodeMetrics, projectPod, projectPodMetrics } from './snapshot-projection.js';
 
 export const SNAPSHOT_KIND = 'KubemetricsSnapshot';
@@ -60,24 +61,19 @@ export function createSnapshotSink(): ClusterSink & {
   };
 }
 
-/** Writes a snapshot atomically (temp file + rename); gzip when `file` ends in `.gz`. */
-export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
+/** The bytes of a snapshot file: JSON, gzip-compressed when `gzip`. */
+export function encodeSnapshot(snapshot: Snapshot, gzip: boolean): string | Buffer {
   const json = JSON.stringify(snapshot);
-  const data = file.endsWith('.gz') ? gzipSync(json) : json;
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, data);
-    await rename(temp, file);
-  } catch (error) {
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_CONFIG',
-      `cannot write snapshot file ${file}: ${(error as Error).message}`,
-      {
-        hint: 'Check that the directory exists and is writable.',
-        cause: error,
-      },
-    );
-  }
+  return gzip ? gzipSync(json) : json;
+}
+
+/**
+ * Writes a snapshot to `file` (gzip when the name ends in `.gz`): through symlinks to their target,
+ * atomically for a regular file (temp file + rename in its directory), streamed into a FIFO or
+ * /dev/null; directories and other devices are refused (see file-target.ts).
+ */
+export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
+  await writeFileSafely(file, encodeSnapshot(snapshot, file.endsWith('.gz')));
 }
 
 function fileError(file: string, problem: string, cause?: unknown): KubemetricsError {

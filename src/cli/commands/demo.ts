@@ -49,15 +49,6 @@ async function showCustomMetric(
   }
 }
 
-const HELP = `Start a local demo cluster (no real cluster needed) and show what kubemetrics does with it.
-
-Usage:
-  kubemetrics demo [--keep]
-
-Flags:
-      --keep    Keep the demo cluster running after the demo and print its kubeconfig path, so you
-                can try any command (or kubectl) against it; Ctrl-C stops it.`;
-
 /** The commands the demo runs, each printed before its output. */
 export const DEMO_STEPS: readonly (readonly [Command, readonly string[]])[] = [
   [topCommand, ['nodes']],
@@ -120,9 +111,4 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'Run the tool on a built-in local demo cluster (no cluster needed)',
-  help: HELP,
-  run,
-};
+export const demoCommand: Command = { name: 'demo', flags: { keep: { type: 'boolean' } }, run };

@@ -20,39 +20,6 @@ import { parseRequestTimeout } from '../cluster-options.js';
 import { writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-const HELP = `Serve capacity reports over HTTP from a live, in-memory picture of the cluster.
-
-Usage:
-  kubemetrics serve [--listen HOST:PORT] [--kubeconfig FILE] [--context NAME]
-                    [--metrics-interval DURATION] [--auth-token-file FILE] [--pod-metrics]
-  kubemetrics serve --snapshot FILE [--metrics-file FILE] [--listen HOST:PORT]
-
-Nodes and pods are listed once and then watched; metrics.k8s.io is read every --metrics-interval.
-Every HTTP request is answered from memory (docs/service.md lists the routes and metrics):
-  /                       dashboard in a browser; JSON per-node summary otherwise
-  /api/v1/nodes-summary   per-node CPU (millicores) and RAM (bytes): capacity, requests, limits, usage
-  /api/v1/capacity        ?by=node|namespace|workload|pod&namespace=&labelSelector=&sort=&limit=
-  /metrics                Prometheus text
-  /healthz, /readyz       liveness; readiness (synced, metrics fresher than 3 intervals)
-
-Flags:
-      --listen HOST:PORT          Address to listen on (default 127.0.0.1:8080; 0.0.0.0:8080 in a pod)
-      --kubeconfig FILE           Path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
-      --context NAME              The kubeconfig context to use
-      --request-timeout DURATION  Timeout of one list or metrics request (default 30s)
-      --metrics-interval DURATION How often to read metrics.k8s.io (default 15s; at least 1s)
-      --auth-token-file FILE      Require "Authorization: Bearer <token>" (all routes but /healthz and /readyz);
-                                  the file is re-read when it changes
-      --pod-metrics               Add per-pod series to /metrics (one series per pod and resource)
-      --snapshot FILE             Serve a saved snapshot, read-only, instead of a cluster
-      --metrics-file FILE         With --snapshot: metrics to add
-      --quiet                     Do not log each request
-
-Examples:
-  kubemetrics serve
-  kubemetrics serve --listen 0.0.0.0:9090 --metrics-interval 30s --auth-token-file /etc/kubemetrics/token
-  kubemetrics serve --snapshot prod.json.gz`;
-
 const FLAGS = {
   listen: { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -207,9 +174,4 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Serve capacity reports, Prometheus metrics and a dashboard over HTTP',
-  help: HELP,
-  run,
-};
+export const serveCommand: Command = { name: 'serve', flags: FLAGS, run };

@@ -8,40 +8,22 @@ import {
   collectCluster,
   createCollectFilter,
   createSnapshotSink,
+  encodeSnapshot,
   readSnapshot,
   SNAPSHOT_API_VERSION,
   SNAPSHOT_KIND,
   writeSnapshot,
+  type Snapshot,
 } from '../../report/index.js';
-import { CLUSTER_FLAGS, CLUSTER_FLAGS_HELP, clusterOptions, connect } from '../cluster-options.js';
+import { CLUSTER_FLAGS, clusterOptions, connect } from '../cluster-options.js';
 import { EXIT_OK, type Command } from '../command.js';
 import { writeLine, type CliIO } from '../io.js';
 import { progressLine } from '../progress.js';
 import { parseChunkSize } from '../source.js';
 import { UsageError } from '../usage-error.js';
 
-const HELP = `Save a snapshot of the cluster for offline analysis, or describe a saved one.
-
-Usage:
-  kubemetrics snapshot save FILE [-n namespace] [-l selector] [--node-labels selector]
-  kubemetrics snapshot info FILE
-
-A snapshot holds nodes, all non-terminal pods (only the fields reports use: names, labels, owners,
-resources, phase; no env, images or annotations), node and pod metrics, the cluster version and
-the time. It is JSON, gzip-compressed when FILE ends in .gz. Every read command takes
---snapshot FILE to run on it offline.
-
-Flags:
-  -n, --namespace NAME          Only pods of this namespace (default: all)
-  -l, --selector SELECTOR       Only pods matching this label selector
-      --node-labels SELECTOR    Only nodes matching this label selector
-      --chunk-size N            Objects per page when listing nodes and pods (default 500)
-
-${CLUSTER_FLAGS_HELP}
-
-Examples:
-  kubemetrics snapshot save prod.json.gz --context prod
-  kubemetrics capacity --snapshot prod.json.gz --util`;
+/** Names that mean "write to standard output" rather than a file. */
+const STDOUT_NAMES = new Set(['-', '/dev/stdout']);
 
 const FLAGS = {
   ...CLUSTER_FLAGS,
@@ -97,7 +79,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       onProgress: progress.onProgress,
     });
     progress.done();
-    await writeSnapshot(file, {
+    const snapshot: Snapshot = {
       kind: SNAPSHOT_KIND,
       apiVersion: SNAPSHOT_API_VERSION,
       collectedAt: info.collectedAt,
@@ -112,10 +94,15 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       pods: sink.pods,
       nodeMetrics: sink.nodeMetricsItems,
       podMetrics: sink.podMetricsItems,
-    });
+    };
+    // `-` (and /dev/stdout, which names the same thing) is the command's own output: written
+    // through io.stdout, so it reaches a pipe whole, and the summary goes to stderr instead.
+    const toStdout = STDOUT_NAMES.has(file);
+    if (toStdout) io.stdout.write(encodeSnapshot(snapshot, false));
+    else await writeSnapshot(file, snapshot);
     writeLine(
-      io.stdout,
-      `saved ${file}: ${sink.nodes.length} nodes, ${sink.pods.length} pods, metrics for ${sink.nodeMetricsItems.length} nodes and ${sink.podMetricsItems.length} pods`,
+      toStdout ? io.stderr : io.stdout,
+      `saved ${toStdout ? 'to standard output' : file}: ${sink.nodes.length} nodes, ${sink.pods.length} pods, metrics for ${sink.nodeMetricsItems.length} nodes and ${sink.podMetricsItems.length} pods`,
     );
     if (info.metricsError !== undefined) {
       writeLine(io.stderr, `warning: saved without metrics: ${info.metricsError.message}`);
@@ -128,9 +115,4 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-export const snapshotCommand: Command = {
-  name: 'snapshot',
-  summary: 'Save the cluster to a file for offline reports (--snapshot FILE), or describe one',
-  help: HELP,
-  run,
-};
+export const snapshotCommand: Command = { name: 'snapshot', flags: FLAGS, run };
