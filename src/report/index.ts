@@ -79,7 +79,7 @@ export {
   usageOfLimits,
 } from './row-values.js';
 export type { Measure } from './row-values.js';
-export { kubectlPercent, Percent, percentOf } from './percent.js';
+export { kubectlPercent, kubectlUsagePercent, Percent, percentOf } from './percent.js';
 export { parseSortColumn, sortColumns, sortRows } from './sort.js';
 export type { SortColumn, SortOptions } from './sort.js';
 export { createPlainRowConverter, reportToPlain, toPlainQuantity } from './plain-report.js';
