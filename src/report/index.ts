@@ -97,6 +97,7 @@ export type {
   PlainWorkloadRow,
 } from './plain-report.js';
 // Collection (live or snapshot), top rows and printers.
+export { clusterResourceNames, unknownResourcesProblem } from './resource-names.js';
 export { createCollectFilter } from './collect-filter.js';
 export type { CollectFilter, CollectFilterOptions } from './collect-filter.js';
 export { createRecordSink } from './collect-sink.js';
