@@ -244,6 +244,45 @@ describe.skipIf(kubectl === undefined)('capacity parity with kubectl describe no
     },
   );
 
+  // describe.go describeNodeResource prints `int64(float64(req.MilliValue()) /
+  // float64(alloc.MilliValue()) * 100)` (Value() for non-cpu): a truncated float. Every percentage
+  // it prints must be the one in our table, to the point (the table used to round: 76% for 75).
+  it('table: every percentage kubectl describe node prints is the one in the capacity table', async () => {
+    const resources = ['cpu', 'memory', 'ephemeral-storage', 'hugepages-2Mi'];
+    const table = await cli([
+      'capacity',
+      '--resources',
+      resources.join(','),
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    expect(table.code).toBe(0);
+    const [header, ...rows] = lines(table.stdout).map((l) => l.trim().split(/\s{2,}/));
+    let compared = 0;
+    for (const name of fixture.nodes.map((n) => n.metadata.name!)) {
+      const described = await runKubectl(kubectl!, ['describe', 'node', name], {
+        home,
+        kubeconfig: cluster.kubeconfigPath,
+      });
+      const row = rows.find((r) => r[0] === name)!;
+      expect(row, name).toBeDefined();
+      for (const [resource, expected] of allocatedResources(described.stdout)) {
+        if (!resources.includes(resource)) continue;
+        for (const [measure, percent] of [
+          ['REQUESTS', expected.requestsPercent],
+          ['LIMITS', expected.limitsPercent],
+        ] as const) {
+          if (percent === undefined) continue;
+          const cell = row[header!.indexOf(`${resource.toUpperCase()} ${measure}`)]!;
+          expect(cell, `${name} ${resource} ${measure}`).toMatch(new RegExp(` \\(${percent}%\\)$`));
+          compared++;
+        }
+      }
+    }
+    // cpu and memory (requests and limits) on every node, plus storage and huge pages where listed.
+    expect(compared).toBeGreaterThanOrEqual(fixture.nodes.length * 4);
+  });
+
   it('tricky node: hand-checked totals (component-helpers rules)', () => {
     const node = ours.get(TRICKY)!;
     // cpu: big-init max(2, 0.5)=2; sidecars max(0.25+0.1+1, 0.25+1.5)=1.75; overhead 0.1+0.25; notations 0.501; gpu 4.

@@ -80,6 +80,54 @@ describe.skipIf(kubectl === undefined)('top parity with kubectl top', () => {
     expect(withMetrics(ours)).toEqual(withMetrics(theirs));
   });
 
+  // `kubectl top node` prints int64(float64(usage.MilliValue()) / float64(allocatable.MilliValue())
+  // * 100) (metricsutil/metrics_printer.go printNodeMetrics). `capacity --util` shows the same usage
+  // for each node, so every usage cell (amount and percentage) must be what kubectl top prints.
+  it.each([[[]], [['--show-capacity']]])(
+    'capacity --util %j: every node usage and percentage equals kubectl top nodes',
+    async (flags) => {
+      const theirs = await runKubectl(kubectl!, ['top', 'nodes', ...flags], {
+        home,
+        kubeconfig: cluster.kubeconfigPath,
+      });
+      expect(theirs.code).toBe(0);
+      const top = byKey(theirs.stdout, 1);
+      const ours = await cli(['capacity', '--util', ...flags, '--kubeconfig', cluster.kubeconfigPath]);
+      expect(ours.code).toBe(0);
+      const [header, ...rows] = lines(ours.stdout).map((l) => columns(l));
+      let compared = 0;
+      for (const [name, [cpu, cpuPercent, memory, memoryPercent]] of top) {
+        const row = rows.find((r) => r[0] === name)!;
+        const cpuCell = row[header!.indexOf('CPU USAGE')]!;
+        const memoryCell = row[header!.indexOf('MEMORY USAGE')]!;
+        if (cpu === '<unknown>') {
+          expect(cpuCell).toBe('no metrics');
+          continue;
+        }
+        expect(`${name} ${cpuCell}`).toBe(`${name} ${cpu} (${cpuPercent})`);
+        expect(`${name} ${memoryCell}`).toBe(`${name} ${memory} (${memoryPercent})`);
+        compared += 2;
+      }
+      expect(compared).toBe((fixture.nodes.length - 2) * 2);
+    },
+  );
+
+  it('top nodes -o json keeps the exact percentage; the table truncates it like kubectl', async () => {
+    const table = byKey((await both(['top', 'nodes'])).ours, 1);
+    const json = JSON.parse(
+      (await cli(['top', 'nodes', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath])).stdout,
+    ) as { items: { name: string; percent: { cpu: number | null } }[] };
+    let fractional = 0;
+    for (const item of json.items) {
+      if (item.percent.cpu === null) continue;
+      const shown = Number.parseInt(table.get(item.name)![1]!, 10);
+      // float64 truncation may be one below the exact floor (290m of 1 CPU prints 28%).
+      expect(shown === Math.floor(item.percent.cpu) || shown === Math.floor(item.percent.cpu) - 1).toBe(true);
+      if (!Number.isInteger(item.percent.cpu)) fractional++;
+    }
+    expect(fractional).toBeGreaterThan(0);
+  });
+
   it('top pods -A: same pods and numbers', async () => {
     const { theirs, ours } = await both(['top', 'pods', '-A']);
     const expected = byKey(theirs, 2);

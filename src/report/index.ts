@@ -79,7 +79,7 @@ export {
   usageOfLimits,
 } from './row-values.js';
 export type { Measure } from './row-values.js';
-export { kubectlPercent, Percent, percentOf } from './percent.js';
+export { kubectlPercent, kubectlUsagePercent, Percent, percentOf } from './percent.js';
 export { parseSortColumn, sortColumns, sortRows } from './sort.js';
 export type { SortColumn, SortOptions } from './sort.js';
 export { createPlainRowConverter, reportToPlain, toPlainQuantity } from './plain-report.js';
@@ -97,6 +97,7 @@ export type {
   PlainWorkloadRow,
 } from './plain-report.js';
 // Collection (live or snapshot), top rows and printers.
+export { clusterResourceNames, unknownResourcesProblem } from './resource-names.js';
 export { createCollectFilter } from './collect-filter.js';
 export type { CollectFilter, CollectFilterOptions } from './collect-filter.js';
 export { createRecordSink } from './collect-sink.js';

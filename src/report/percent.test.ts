@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kubectlPercent, Percent, percentOf } from './percent.js';
+import { kubectlPercent, kubectlUsagePercent, Percent, percentOf } from './percent.js';
 
 const G = 1_000_000_000n;
 
@@ -101,5 +101,20 @@ describe('kubectlPercent (kubectl describe node "Allocated resources")', () => {
         },
       ),
     );
+  });
+});
+
+describe('kubectlUsagePercent (kubectl top node, metricsutil/metrics_printer.go printNodeMetrics)', () => {
+  it.each([
+    ['cpu 1234567n of 4 cores: millis rounded up first (2m)', 1_234_567n, 4n * G, 0],
+    ['cpu 3999m of 4 cores truncates to 99', 3_999_000_000n, 4n * G, 99],
+    ['memory compares millibytes, same ratio as bytes', 3n * 1024n ** 3n * G, 4n * 1024n ** 3n * G, 75],
+    ['cpu 290m of 1 core: float64 gives 28.999…, truncated to 28', 290_000_000n, G, 28],
+  ])('%s → %i', (_name, part, whole, expected) => {
+    expect(kubectlUsagePercent(part, whole)).toBe(expected);
+  });
+
+  it('is undefined for a zero basis', () => {
+    expect(kubectlUsagePercent(5n, 0n)).toBeUndefined();
   });
 });

@@ -92,16 +92,31 @@ function ceilDiv(n: bigint, d: bigint): bigint {
  * The integer percentage `kubectl describe node` prints in "Allocated resources", bit for bit:
  * both amounts rounded up to millicores (cpu) or whole units (everything else) as
  * `Quantity.MilliValue()` / `Value()` do, divided as float64, times 100, truncated toward zero
- * (k8s.io/kubectl pkg/describe/describe.go describeNodeResource). The float step means it can be
- * one below the exact value: 290m of 1 CPU is `28`, not 29. `undefined` when `whole` is zero
- * (kubectl prints 0% there).
+ * (k8s.io/kubectl pkg/describe/describe.go describeNodeResource: `float64(req.MilliValue()) /
+ * float64(alloc.MilliValue()) * 100`, printed with `%d` of `int64(...)`). The float step means it
+ * can be one below the exact value: 290m of 1 CPU is `28`, not 29. `undefined` when `whole` is zero
+ * (kubectl prints 0% there; we print `-`, "no basis").
  *
  * @param part amount in nanos, e.g. the node's summed requests
  * @param whole amount in nanos, e.g. the node's allocatable
  * @param resource resource name; `cpu` compares millicores, anything else whole units
  */
 export function kubectlPercent(part: bigint, whole: bigint, resource: string): number | undefined {
-  const unit = resource === 'cpu' ? NANOS_PER_MILLI : NANOS_PER_UNIT;
+  return truncatedPercent(part, whole, resource === 'cpu' ? NANOS_PER_MILLI : NANOS_PER_UNIT);
+}
+
+/**
+ * The integer usage percentage `kubectl top node` prints, bit for bit: usage and allocatable
+ * rounded up to millis for every resource (memory too), divided as float64, times 100, truncated
+ * (k8s.io/kubectl pkg/metricsutil/metrics_printer.go printNodeMetrics:
+ * `int64(float64(quantity.MilliValue()) / float64(available.MilliValue()) * 100)`). `undefined`
+ * when `whole` is zero.
+ */
+export function kubectlUsagePercent(part: bigint, whole: bigint): number | undefined {
+  return truncatedPercent(part, whole, NANOS_PER_MILLI);
+}
+
+function truncatedPercent(part: bigint, whole: bigint, unit: bigint): number | undefined {
   const w = ceilDiv(whole, unit);
   if (w === 0n) return undefined;
   const p = ceilDiv(part, unit);

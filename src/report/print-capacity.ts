@@ -7,7 +7,15 @@
 import type { ContainerRow, PodRow, ReportModel, ReportRow } from './aggregate.js';
 import { reportToPlain, toPlainQuantity, type PlainReport } from './plain-report.js';
 import { isByteResource } from './resource-amounts.js';
-import { rowAmount, rowPercent, rowPods, rowPodsPercent, usageOfLimits, type Measure } from './row-values.js';
+import {
+  rowAmount,
+  rowKubectlPercent,
+  rowPercent,
+  rowPods,
+  rowPodsKubectlPercent,
+  usageOfLimits,
+  type Measure,
+} from './row-values.js';
 import { sortRows } from './sort.js';
 import { formatTopCpu, formatTopMemory } from './top.js';
 import { Quantity } from '../quantity/index.js';
@@ -42,6 +50,7 @@ function withPercent(text: string, percent: string | undefined): string {
   return percent === undefined ? text : `${text} (${percent})`;
 }
 
+/** kubectl's integer percentage (row-values.ts), `-` when there is no basis. */
 function percentText(
   row: ReportRow,
   measure: Measure,
@@ -49,22 +58,8 @@ function percentText(
   view: CapacityView,
 ): string | undefined {
   if (measure !== 'usage' && row.level !== 'cluster' && row.level !== 'node') return undefined;
-  if (view.ofCapacity && (row.level === 'cluster' || row.level === 'node')) {
-    const part = rowAmount(row, measure, resource);
-    const whole = rowAmount(row, 'capacity', resource);
-    if (part === undefined || whole === undefined || whole === 0n) return '-';
-    return rowPercentOf(part, whole);
-  }
-  const p = rowPercent(row, measure, resource);
-  return p === undefined ? '-' : p.format(0);
-}
-
-function rowPercentOf(part: bigint, whole: bigint): string {
-  // Exact half-up rounding, like Percent.format(0).
-  const num = part * 100n;
-  let q = num / whole;
-  if ((num % whole) * 2n >= whole) q += 1n;
-  return `${q}%`;
+  const p = rowKubectlPercent(row, measure, resource, view.ofCapacity);
+  return p === undefined ? '-' : `${p}%`;
 }
 
 function cell(row: ReportRow, measure: Measure, resource: string, view: CapacityView): string {
@@ -218,10 +213,8 @@ function podsCell(row: ReportRow): string {
   if (pods === undefined) return '';
   if (row.level === 'cluster' || row.level === 'node') {
     const capacity = row.podCapacity;
-    const pct = rowPodsPercent(row);
-    return capacity === undefined
-      ? `${pods}`
-      : `${pods}/${capacity}${pct === undefined ? '' : ` (${pct.format(0)})`}`;
+    const pct = rowPodsKubectlPercent(row);
+    return capacity === undefined ? `${pods}` : `${pods}/${capacity}${pct === undefined ? '' : ` (${pct}%)`}`;
   }
   return `${pods}`;
 }

@@ -113,7 +113,11 @@ export function topNodesPlain(rows: readonly TopNodeRow[]): object {
       name: r.name,
       usage: plainUsage(r.usage),
       available: plainUsage(r.available),
-      percent: { cpu: r.cpuPercent ?? null, memory: r.memoryPercent ?? null },
+      // Exact, like capacity's JSON; the table prints kubectl's truncated integers.
+      percent: {
+        cpu: r.exactPercent.cpu?.toNumber() ?? null,
+        memory: r.exactPercent.memory?.toNumber() ?? null,
+      },
       timestamp: r.timestamp ?? null,
       window: r.window ?? null,
     })),

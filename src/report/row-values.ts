@@ -12,7 +12,7 @@
  * | namespace, workload, pod, container  | –                 | –                 | of requests (`usageOfLimits`: of limits) |
  */
 import type { ReportRow } from './aggregate.js';
-import { percentOf, type Percent } from './percent.js';
+import { kubectlPercent, kubectlUsagePercent, percentOf, type Percent } from './percent.js';
 import { amountOf, type ResourceAmounts } from './resource-amounts.js';
 
 /** Which amount of a row: `capacity` and `allocatable` exist on cluster and node rows only. */
@@ -78,6 +78,31 @@ export function rowPercent(row: ReportRow, measure: Measure, resource: string): 
   return percentOf(rowAmount(row, measure, resource), amountOf(whole, resource));
 }
 
+/**
+ * The integer percentage a table shows, computed the way kubectl computes the ones it prints
+ * (percent.ts): requests and limits with `kubectl describe node`'s rule, usage with
+ * `kubectl top node`'s, both truncated, so a table agrees with kubectl to the point. The basis is
+ * the row's (see the module table), or the row's capacity with `ofCapacity` (cluster and node rows,
+ * like `kubectl top node --show-capacity`). JSON, YAML and CSV keep the exact {@link rowPercent}.
+ */
+export function rowKubectlPercent(
+  row: ReportRow,
+  measure: Measure,
+  resource: string,
+  ofCapacity = false,
+): number | undefined {
+  const part = rowAmount(row, measure, resource);
+  const whole =
+    ofCapacity && hasCapacity(row)
+      ? rowAmount(row, 'capacity', resource)
+      : amountOf(basis(row, measure) ?? {}, resource);
+  if (part === undefined || whole === undefined) return undefined;
+  const p = measure === 'usage' ? kubectlUsagePercent(part, whole) : kubectlPercent(part, whole, resource);
+  // Nothing of nothing: kubectl prints `0 (0%)` for a resource the node lists at 0 (hugepages).
+  // Something of nothing stays "no percentage", never a misleading 0%.
+  return p === undefined && part === 0n ? 0 : p;
+}
+
 /** Usage as a percentage of limits, for pod-like rows (namespace, workload, pod, container). */
 export function usageOfLimits(row: ReportRow, resource: string): Percent | undefined {
   if (hasCapacity(row)) return undefined;
@@ -87,6 +112,12 @@ export function usageOfLimits(row: ReportRow, resource: string): Percent | undef
 /** The pod count of aggregate rows; `undefined` on pod and container rows. */
 export function rowPods(row: ReportRow): number | undefined {
   return 'pods' in row && typeof row.pods === 'number' ? row.pods : undefined;
+}
+
+/** {@link rowPodsPercent} as a table shows it: an integer, truncated like kubectl's percentages. */
+export function rowPodsKubectlPercent(row: ReportRow): number | undefined {
+  if (!hasCapacity(row) || row.podCapacity === undefined || row.podCapacity === 0) return undefined;
+  return Math.trunc((row.pods / row.podCapacity) * 100);
 }
 
 /** Pods as a percentage of allocatable pods, for cluster and node rows. */

@@ -6,6 +6,7 @@
  * `int64(float64(usage.MilliValue()) / float64(available.MilliValue()) * 100)` — a float division
  * truncated, reproduced here bit for bit (JS numbers are IEEE doubles like Go's float64).
  */
+import { kubectlUsagePercent, percentOf, type Percent } from './percent.js';
 import type { ResourceAmounts } from './resource-amounts.js';
 import type { NodeRecord, NodeUsage, PodUsage } from './records.js';
 
@@ -30,8 +31,7 @@ export function kubectlTopPercent(
   availableNanos: bigint | undefined,
 ): number | undefined {
   if (availableNanos === undefined) return undefined;
-  if (availableNanos === 0n) return 0;
-  return Math.trunc((Number(milliValue(usageNanos)) / Number(milliValue(availableNanos))) * 100);
+  return kubectlUsagePercent(usageNanos, availableNanos) ?? 0;
 }
 
 /** `250m` as kubectl prints cpu. */
@@ -50,8 +50,11 @@ export interface TopNodeRow {
   readonly usage: ResourceAmounts | undefined;
   /** Allocatable (or capacity with showCapacity) the percentages are taken of. */
   readonly available: ResourceAmounts | undefined;
+  /** kubectl's integer percentage, for tables. */
   readonly cpuPercent: number | undefined;
   readonly memoryPercent: number | undefined;
+  /** The exact percentages, for JSON/YAML (tables show kubectl's truncated integers). */
+  readonly exactPercent: { readonly cpu: Percent | undefined; readonly memory: Percent | undefined };
   readonly timestamp: string | undefined;
   readonly window: string | undefined;
 }
@@ -95,6 +98,10 @@ export function topNodeRows(input: TopNodesInput): TopNodeRow[] {
         available === undefined
           ? undefined
           : kubectlTopPercent(usage.usage['memory'] ?? 0n, available['memory']),
+      exactPercent: {
+        cpu: percentOf(usage.usage['cpu'] ?? 0n, available?.['cpu']),
+        memory: percentOf(usage.usage['memory'] ?? 0n, available?.['memory']),
+      },
       timestamp: usage.timestamp,
       window: usage.window,
     });
@@ -108,6 +115,7 @@ export function topNodeRows(input: TopNodesInput): TopNodeRow[] {
       available: input.showCapacity === true ? n.capacity : n.allocatable,
       cpuPercent: undefined,
       memoryPercent: undefined,
+      exactPercent: { cpu: undefined, memory: undefined },
       timestamp: undefined,
       window: undefined,
     }))

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseCapacityQuery, QueryError } from './capacity-query.js';
+import { buildCluster } from '../testing/index.js';
+import { createCollectFilter, createRecordSink } from '../report/index.js';
+import {
+  capacityDocument,
+  MAX_CAPACITY_CELLS,
+  MAX_CAPACITY_RESOURCES,
+  MAX_CAPACITY_ROWS,
+  parseCapacityQuery,
+  QueryError,
+} from './capacity-query.js';
 
 const parse = (query: string) => parseCapacityQuery(new URLSearchParams(query));
 
@@ -27,6 +36,14 @@ describe('parseCapacityQuery', () => {
   it.each([
     ['by=cluster', 'by must be one of node, namespace, workload, pod'],
     ['limit=0', 'limit must be an integer'],
+    [`limit=${MAX_CAPACITY_ROWS + 1}`, `limit must be an integer from 1 to ${MAX_CAPACITY_ROWS}`],
+    ['limit=9000002', `limit must be an integer from 1 to ${MAX_CAPACITY_ROWS}`],
+    [
+      `resources=${Array.from({ length: MAX_CAPACITY_RESOURCES + 1 }, (_, i) => `r${i}`).join(',')}`,
+      `resources may name at most ${MAX_CAPACITY_RESOURCES} resources, got ${MAX_CAPACITY_RESOURCES + 1}`,
+    ],
+    ['resources=cpu,a%20b', '"a b": not a resource name'],
+    [`limit=${MAX_CAPACITY_ROWS}&resources=a,b,c,d,e,f,g,h,i`, `more than ${MAX_CAPACITY_CELLS}`],
     ['limit=abc', 'limit must be an integer'],
     ['namespace=Bad_NS', 'is not a valid namespace name'],
     ['labelSelector=a%20in%20(', 'labelSelector:'],
@@ -46,5 +63,46 @@ describe('parseCapacityQuery', () => {
     } catch (error) {
       expect((error as QueryError).problems).toHaveLength(3);
     }
+  });
+});
+
+describe('capacityDocument bounds (issue 11: one GET must not cost unbounded memory)', () => {
+  const fixture = buildCluster({ nodes: 3, podsPerNode: 10, seed: 5 });
+  const sink = createRecordSink(createCollectFilter({}));
+  for (const n of fixture.nodes) sink.node(n);
+  for (const p of fixture.pods) sink.pod(p);
+  for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
+  const input = sink.records;
+
+  it('rejects resource names the cluster does not have, suggesting the near miss', () => {
+    const query = parse('by=pod&resources=CPU,made-up');
+    expect(() => capacityDocument(input, query)).toThrow(QueryError);
+    expect(() => capacityDocument(input, query)).toThrow(
+      /unknown 2 resources "CPU" \(did you mean "cpu"\?\), "made-up": the cluster has cpu, memory/,
+    );
+  });
+
+  it('serves the names the cluster has, and a default row cap reported as limit', () => {
+    const doc = capacityDocument(input, parse('by=pod&resources=cpu,memory'));
+    expect(doc.resources).toEqual(['cpu', 'memory']);
+    expect(doc.limit).toBe(MAX_CAPACITY_ROWS);
+    expect(doc.total).toBe((doc['pods'] as unknown[]).length);
+  });
+
+  it('limit × default columns above the cell cap is a 400, not a silently shorter answer', () => {
+    // A node offering 12 device plugins' resources: 18 names, 16 served by default.
+    const devices = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`example.com/dev-${i}`, '1']));
+    const many = createRecordSink(createCollectFilter({}));
+    many.node({
+      ...fixture.nodes[0]!,
+      status: { ...fixture.nodes[0]!.status, capacity: devices, allocatable: devices },
+    });
+    for (const n of fixture.nodes) many.node(n);
+    const doc = capacityDocument(many.records, parse('by=node'));
+    expect(doc.resources).toHaveLength(MAX_CAPACITY_RESOURCES);
+    expect(doc.limit).toBe(MAX_CAPACITY_CELLS / MAX_CAPACITY_RESOURCES);
+    expect(() => capacityDocument(many.records, parse(`by=pod&limit=${MAX_CAPACITY_ROWS}`))).toThrow(
+      /cells, more than/,
+    );
   });
 });

@@ -2,11 +2,19 @@
  * `GET /api/v1/capacity`: query parameters validated up front (every problem reported at once),
  * then the report built from the cached records with the engine's rules and converted with the
  * engine's plain (JSON) form, so it equals `kubemetrics capacity -o json` for the same data.
+ *
+ * Every answer is bounded whatever the query: at most {@link MAX_CAPACITY_RESOURCES} resource
+ * columns, {@link MAX_CAPACITY_ROWS} rows and {@link MAX_CAPACITY_CELLS} rows × columns, and
+ * `resources=` must name resources the cluster has.
+ * Without these, one unauthenticated 8 KB GET (`by=pod&resources=<2,000 made-up names>&limit=9000002`)
+ * built a 297 MB answer from 1,500 pods and ran a 15,000-pod service out of memory. Checks that only
+ * read the query run first, so a hostile query is refused before any report work.
  */
 import { parseLabelSelector, type LabelSelector } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import {
   buildReport,
+  clusterResourceNames,
   createPlainRowConverter,
   parseSortColumn,
   sortRows,
@@ -14,6 +22,7 @@ import {
   type ReportInput,
   type ReportRow,
   type RowLevel,
+  unknownResourcesProblem,
 } from '../report/index.js';
 
 /** Row levels the endpoint serves. */
@@ -38,6 +47,23 @@ const ROWS_KEY: Readonly<Record<CapacityBy, string>> = {
 };
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+/** Most resource columns one answer may have (a cluster rarely has more than a dozen names). */
+export const MAX_CAPACITY_RESOURCES = 16;
+/** Most rows one answer may have; also the default `limit` (`total` tells how many there are). */
+export const MAX_CAPACITY_ROWS = 5000;
+/**
+ * Most rows × resource columns one answer may have: about 200 bytes of JSON per cell, so an answer
+ * stays under ~9 MB (5,000 pod rows of 8 resources, or 2,500 of 16).
+ */
+export const MAX_CAPACITY_CELLS = 40_000;
+
+/**
+ * A Kubernetes resource name is a qualified name (k8s.io/apimachinery validation IsQualifiedName):
+ * an optional DNS-subdomain prefix and `/`, then up to 63 alphanumerics, `-`, `_` or `.`.
+ */
+const RESOURCE_NAME =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 /** A validated capacity query. */
 export interface CapacityQuery {
   readonly by: CapacityBy;
@@ -59,6 +85,11 @@ export interface CapacityDocument {
   readonly cluster: PlainClusterRow;
   /** Rows before `limit` was applied. */
   readonly total: number;
+  /**
+   * The row cap applied: the query's `limit`, or {@link MAX_CAPACITY_ROWS} (fewer with many
+   * resource columns, see {@link MAX_CAPACITY_CELLS}).
+   */
+  readonly limit: number;
   readonly [rows: string]: unknown;
 }
 
@@ -112,13 +143,19 @@ export function parseCapacityQuery(params: URLSearchParams): CapacityQuery {
   const limitText = text('limit');
   let limit: number | undefined;
   if (limitText !== undefined) {
-    if (/^[1-9]\d{0,6}$/.test(limitText)) limit = Number(limitText);
-    else problems.push(`limit must be an integer from 1 to 9999999, got ${JSON.stringify(limitText)}`);
+    if (/^[1-9]\d{0,9}$/.test(limitText) && Number(limitText) <= MAX_CAPACITY_ROWS) limit = Number(limitText);
+    else
+      problems.push(
+        `limit must be an integer from 1 to ${MAX_CAPACITY_ROWS}, got ${JSON.stringify(limitText.slice(0, 20))}`,
+      );
   }
   const resourcesText = text('resources');
   const resources = resourcesText?.split(',').map((s) => s.trim());
-  if (resources?.some((r) => r === '') === true)
-    problems.push(`resources must be a comma-separated list of names, got ${JSON.stringify(resourcesText)}`);
+  if (resources !== undefined) problems.push(...resourceNameProblems(resources));
+  if (limit !== undefined && resources !== undefined) {
+    const cells = cellsProblem(limit, resources.length);
+    if (cells !== undefined) problems.push(cells);
+  }
   if (problems.length > 0 || by === undefined) throw new QueryError(problems);
   return {
     by,
@@ -132,9 +169,34 @@ export function parseCapacityQuery(params: URLSearchParams): CapacityQuery {
   };
 }
 
+function cellsProblem(limit: number, columns: number): string | undefined {
+  if (limit * columns <= MAX_CAPACITY_CELLS) return undefined;
+  return (
+    `limit ${limit} with ${columns} resources is ${limit * columns} cells, more than ${MAX_CAPACITY_CELLS}: ` +
+    `ask for at most ${Math.floor(MAX_CAPACITY_CELLS / columns)} rows or fewer resources`
+  );
+}
+
+/** What is wrong with the names of `resources=` on their own (count, syntax), before any report work. */
+function resourceNameProblems(names: readonly string[]): string[] {
+  if (names.length > MAX_CAPACITY_RESOURCES) {
+    return [`resources may name at most ${MAX_CAPACITY_RESOURCES} resources, got ${names.length}`];
+  }
+  if (names.some((r) => r === '')) {
+    return [`resources must be a comma-separated list of names, got ${JSON.stringify(names.join(','))}`];
+  }
+  const bad = names.filter((r) => !RESOURCE_NAME.test(r));
+  return bad.length === 0
+    ? []
+    : [
+        `resources: ${bad.map((r) => JSON.stringify(r.slice(0, 80))).join(', ')}: not a resource name ` +
+          '(a qualified name such as cpu, memory or nvidia.com/gpu)',
+      ];
+}
+
 /**
- * Builds the report for a query. A `sort` column that does not exist for the level is a
- * {@link QueryError} naming the valid columns.
+ * Builds the report for a query. A `sort` column that does not exist for the level, or a resource
+ * name the cluster does not have, is a {@link QueryError} naming what is valid.
  */
 export function capacityDocument(input: ReportInput, query: CapacityQuery): CapacityDocument {
   const pods =
@@ -147,6 +209,10 @@ export function capacityDocument(input: ReportInput, query: CapacityQuery): Capa
             (query.labelSelector === undefined || query.labelSelector.matches(pod.labels)),
         );
   const nodes = query.node === undefined ? input.nodes : input.nodes.filter((n) => n.name === query.node);
+  if (query.resources !== undefined) {
+    const problem = unknownResourcesProblem(query.resources, clusterResourceNames(input));
+    if (problem !== undefined) throw new QueryError([problem]);
+  }
   const level: RowLevel = query.by;
   const model = buildReport(
     { nodes, pods, nodeMetrics: input.nodeMetrics, podMetrics: input.podMetrics },
@@ -167,9 +233,17 @@ export function capacityDocument(input: ReportInput, query: CapacityQuery): Capa
       throw new QueryError([`sort: ${(error as Error).message}`]);
     }
   }
+  // Without `resources=`, every name the cluster has, up to the column cap (in column order).
+  const resourceNames = model.resourceNames.slice(0, MAX_CAPACITY_RESOURCES);
+  const columns = Math.max(1, resourceNames.length);
+  if (query.limit !== undefined) {
+    const cells = cellsProblem(query.limit, columns);
+    if (cells !== undefined) throw new QueryError([cells]);
+  }
   const total = rows.length;
-  if (query.limit !== undefined) rows = rows.slice(0, query.limit);
-  const convert = createPlainRowConverter(model.resourceNames);
+  const limit = query.limit ?? Math.min(MAX_CAPACITY_ROWS, Math.floor(MAX_CAPACITY_CELLS / columns));
+  rows = rows.slice(0, limit);
+  const convert = createPlainRowConverter(resourceNames);
   const plainRows = rows.map((row) => {
     switch (row.level) {
       case 'node':
@@ -187,9 +261,10 @@ export function capacityDocument(input: ReportInput, query: CapacityQuery): Capa
   return {
     kind: 'CapacityReport',
     by: query.by,
-    resources: [...model.resourceNames],
+    resources: resourceNames,
     cluster: convert.cluster(model.cluster),
     total,
+    limit,
     [ROWS_KEY[query.by]]: plainRows,
   };
 }

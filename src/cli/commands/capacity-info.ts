@@ -38,8 +38,9 @@ Flags:
 ${SOURCE_FLAGS_HELP}
 
 Percentages: node and cluster rows show requests, limits and usage as a share of allocatable; pod and
-group rows show usage as a share of requests. JSON/YAML/CSV carry raw numbers in base units (cores,
-bytes) next to canonical quantities.
+group rows show usage as a share of requests. Tables print them as kubectl does (whole percent,
+truncated: kubectl describe node's 75% is our 75%); JSON/YAML/CSV carry the exact value and raw
+numbers in base units (cores, bytes) next to canonical quantities.
 
 Examples:
   kubemetrics capacity --util
