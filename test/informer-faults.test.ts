@@ -494,10 +494,8 @@ describe('kubemetrics serve (the process) when the cluster cannot be read', () =
     writeFileSync(file, target.kubeconfig.replaceAll(new URL(target.url).host, `127.0.0.1:${closedPort}`));
     const serve = await spawnServe(file);
     const line = await serve.logged((l) => l['reason'] === 'unreachable' && l['source'] !== 'metrics');
-    expect(line).toMatchObject({
-      level: 'warn',
-      msg: expect.stringMatching(/^(nodes|pods): cluster unreachable$/),
-    });
+    expect(line['level']).toBe('warn');
+    expect(line['msg']).toMatch(/^(nodes|pods): cluster unreachable$/);
     expect(String(line['cause'])).toContain('ECONNREFUSED');
 
     const summary = await fetch(`${serve.url}/`, { headers: { accept: 'application/json' } });
