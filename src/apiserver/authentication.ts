@@ -37,7 +37,9 @@ import {
 import type { ClusterAuthenticationConfig } from './extension-apiserver-authentication.js';
 import { watchFiles } from './file-watcher.js';
 import type { FileWatch } from './file-watcher.js';
-import { Informer } from './informer.js';
+import { Informer } from '../client/index.js';
+import type { KubernetesObject } from '../client/index.js';
+import { logInformerTransitions } from './informer-log.js';
 import type { Logger } from './logger.js';
 import {
   DEFAULT_EXTRA_HEADER_PREFIXES,
@@ -136,7 +138,7 @@ export class DelegatingAuthentication {
   readonly #options: AuthenticationOptions;
   readonly #deps: AuthenticationDependencies;
   readonly #tokens: TokenReviewAuthenticator | undefined;
-  readonly #informer: Informer<Readonly<Record<string, string>>> | undefined;
+  readonly #informer: Informer<KubernetesObject, Readonly<Record<string, string>>> | undefined;
   readonly #listeners = new Set<() => void>();
   readonly #sockets = new WeakMap<object, SocketState>();
   #fileRequestHeaderCA: CertificateBundle | undefined;
@@ -187,9 +189,9 @@ export class DelegatingAuthentication {
 
     if ((options.lookupFromCluster ?? cluster !== undefined) && cluster !== undefined) {
       let current: Readonly<Record<string, string>> | undefined;
-      this.#informer = new Informer<Readonly<Record<string, string>>>({
+      this.#informer = new Informer<KubernetesObject, Readonly<Record<string, string>>>({
         name: `${EXTENSION_APISERVER_AUTHENTICATION_NAMESPACE}/${EXTENSION_APISERVER_AUTHENTICATION_NAME}`,
-        cluster,
+        source: cluster,
         path: `/api/v1/namespaces/${EXTENSION_APISERVER_AUTHENTICATION_NAMESPACE}/configmaps`,
         fieldSelector: `metadata.name=${EXTENSION_APISERVER_AUTHENTICATION_NAME}`,
         transform: (object) => (object as { data?: Record<string, string> }).data ?? {},
@@ -213,7 +215,7 @@ export class DelegatingAuthentication {
               "cannot read kube-system/extension-apiserver-authentication: bind the Role extension-apiserver-authentication-reader to this server's service account",
             );
         },
-        logger: deps.logger,
+        onTransition: logInformerTransitions(deps.logger),
       });
     }
     this.#recompute();

@@ -11,10 +11,11 @@
  * configured, then `/apis/<group>/<version>`). Only names, namespaces and labels are kept.
  */
 import type { LabelSelector } from '../api/index.js';
+import { Informer } from '../client/index.js';
+import type { InformerStats, InformerStatus, InformerStore, KubernetesObject } from '../client/index.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { formatGroupResource, parseGroupResource } from './group-resource.js';
-import { Informer } from './informer.js';
-import type { InformerStats, InformerStore, KubernetesObject } from './informer.js';
+import { logInformerTransitions } from './informer-log.js';
 import { SILENT_LOGGER } from './logger.js';
 import type { Logger } from './logger.js';
 import type { ListedObject, ObjectLister } from './object-lister.js';
@@ -42,6 +43,10 @@ export interface ClusterObjectListerOptions {
   readonly logger?: Logger | undefined;
   /** Lifetime of one watch stream in seconds (default: 5 to 10 minutes, random); for tests. */
   readonly watchTimeoutSeconds?: number | undefined;
+  /** Interval of the periodic lists when a watch is not allowed, in ms (default 60 000). */
+  readonly fallbackIntervalMs?: number | undefined;
+  /** First backoff step after a failed list or watch, in ms (default 800, client-go's); for tests. */
+  readonly backoffInitialMs?: number | undefined;
 }
 
 /** Scope of core resources, so they need no discovery. */
@@ -99,7 +104,10 @@ class NamespacedIndex implements InformerStore<ListedObject> {
 interface Tracked {
   readonly groupResource: GroupResource;
   /** Namespace scope of each informer: '' = all namespaces (or cluster-scoped). */
-  readonly informers: Map<string, { informer: Informer<ListedObject>; index: NamespacedIndex }>;
+  readonly informers: Map<
+    string,
+    { informer: Informer<KubernetesObject, ListedObject>; index: NamespacedIndex }
+  >;
 }
 
 const trim = (object: KubernetesObject): ListedObject | undefined => {
@@ -128,14 +136,16 @@ export class ClusterObjectLister implements ObjectLister {
       for (const scope of scopes) {
         const index = new NamespacedIndex();
         const name = `${formatGroupResource(groupResource)}${scope === '' ? '' : ` in ${scope}`}`;
-        const informer = new Informer<ListedObject>({
+        const informer = new Informer<KubernetesObject, ListedObject>({
           name,
-          cluster: options.cluster,
+          source: options.cluster,
           path: (signal) => this.#pathOf(groupResource, resource.version, scope, signal),
           transform: trim,
           store: index,
-          logger: this.#logger,
+          onTransition: logInformerTransitions(this.#logger),
           watchTimeoutSeconds: options.watchTimeoutSeconds,
+          fallbackIntervalMs: options.fallbackIntervalMs,
+          backoff: { initialMs: options.backoffInitialMs },
         });
         tracked.informers.set(scope, { informer, index });
       }
@@ -158,6 +168,13 @@ export class ClusterObjectLister implements ObjectLister {
   synced(): boolean {
     return [...this.#tracked.values()].every((t) =>
       [...t.informers.values()].every((i) => i.informer.synced),
+    );
+  }
+
+  /** Per-informer state (watching, polling, failing with its cause) and staleness. */
+  status(): InformerStatus[] {
+    return [...this.#tracked.values()].flatMap((t) =>
+      [...t.informers.values()].map(({ informer }) => informer.status()),
     );
   }
 

@@ -79,3 +79,20 @@ export {
   type WatchEventType,
   type WatchOptions,
 } from './watch.js';
+export {
+  Informer,
+  listWatchSource,
+  objectKey,
+  type InformerOptions,
+  type InformerState,
+  type InformerStats,
+  type InformerStatus,
+  type InformerStore,
+  type InformerTransition,
+  type InformerTransitionType,
+  type KubernetesObject,
+  type ListWatchSource,
+} from './informer.js';
+export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './informer-backoff.js';
+export { classifyFailure, type Failure, type FailureReason } from './informer-failure.js';
+export { WatchIdleError, watchIdleTimeoutMs } from './watch.js';

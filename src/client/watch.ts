@@ -10,6 +10,13 @@
  * and watch from the list's resourceVersion, as client-go's Reflector does. Network failures are
  * thrown too (`KUBEMETRICS_ERR_NETWORK`), so the caller decides about backoff.
  *
+ * A stream that stays silent (no event, no bookmark) for longer than its own `timeoutSeconds` plus
+ * a margin is ended with a `KUBEMETRICS_ERR_TIMEOUT` error (see {@link watchIdleTimeoutMs}): the
+ * server ends every stream at `timeoutSeconds` and kube-apiserver sends a bookmark every minute
+ * and right before that deadline (k8s.io/apiserver pkg/storage/cacher/cacher.go,
+ * `defaultBookmarkFrequency`), so such silence means a half-open connection (a frozen proxy, a
+ * dead node in between) that TCP alone would notice only after many minutes.
+ *
  * Aborting `signal` ends the iteration quietly (no error): a watch is stopped, not failed.
  */
 import { isStatus } from '../api/index.js';
@@ -53,6 +60,14 @@ export interface WatchOptions {
   readonly resume?: boolean | undefined;
   /** How long to wait for the response headers of each stream, in ms (default 30 000). */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * Longest silence (no event, no bookmark) a stream may have, in ms, before it is ended with a
+   * `KUBEMETRICS_ERR_TIMEOUT` error. Default {@link watchIdleTimeoutMs} of the stream's
+   * `timeoutSeconds`.
+   */
+  readonly idleTimeoutMs?: number | undefined;
+  /** Called when a stream's response headers arrived with 2xx (the stream is open). */
+  readonly onOpen?: (() => void) | undefined;
   /** Stops the watch; the iteration then ends without an error. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -60,6 +75,25 @@ export interface WatchOptions {
 interface EventLine {
   readonly type?: unknown;
   readonly object?: { readonly metadata?: { readonly resourceVersion?: unknown } };
+}
+
+/** A stream stayed silent past its idle timeout (code `KUBEMETRICS_ERR_TIMEOUT`). */
+export class WatchIdleError extends KubemetricsError {
+  constructor(message: string) {
+    super('KUBEMETRICS_ERR_TIMEOUT', message, {
+      hint: 'A proxy or network device between here and the API server may hold the connection open without forwarding data.',
+    });
+    this.name = 'WatchIdleError';
+  }
+}
+
+/**
+ * The idle timeout of a stream that the server ends after `timeoutSeconds`: that time plus a
+ * margin of a tenth of it (at least 1 s, at most 30 s) for a late final bookmark and slow links.
+ */
+export function watchIdleTimeoutMs(timeoutSeconds: number): number {
+  const margin = Math.min(30, Math.max(1, Math.ceil(timeoutSeconds / 10)));
+  return (timeoutSeconds + margin) * 1000;
 }
 
 /** A running watch: iterate it once; `resourceVersion` is where a new watch would resume. */
@@ -124,6 +158,7 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
     const requestPath = `${server.pathname.replace(/\/+$/, '')}${options.path}?${params.toString()}`;
     const url = `${server.origin}${requestPath}`;
+    const idleTimeoutMs = options.idleTimeoutMs ?? watchIdleTimeoutMs(timeoutSeconds);
 
     let body: AsyncIterable<Buffer> & { destroy?: (error?: Error) => void };
     try {
@@ -135,8 +170,9 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
         headers: { ...auth.headers, accept: 'application/json', 'user-agent': 'kubemetrics-watch' },
         signal,
         headersTimeout: options.connectTimeoutMs ?? 30_000,
-        // The server ends the stream after timeoutSeconds; allow for bookmarks arriving late.
-        bodyTimeout: (timeoutSeconds + 60) * 1000,
+        // Silence is detected by the idle timer below (with a clear error); undici's own body
+        // timeout stays as a backstop only.
+        bodyTimeout: idleTimeoutMs + 5_000,
       });
       if (response.statusCode < 200 || response.statusCode > 299) {
         const text = await response.body.text();
@@ -152,11 +188,29 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
       if (signal?.aborted === true) return 'aborted';
       throw this.#networkError(url, error);
     }
+    options.onOpen?.();
+
+    // Any bytes (an event, a bookmark) prove the connection alive; silence past the stream's own
+    // deadline means nothing will come (a half-open TCP connection never errors by itself).
+    let idle: NodeJS.Timeout | undefined;
+    const armIdleTimer = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        body.destroy?.(
+          new WatchIdleError(
+            `watch ${url}: no event or bookmark for ${idleTimeoutMs / 1000}s (the stream's timeoutSeconds is ${timeoutSeconds}); the connection is presumed dead`,
+          ),
+        );
+      }, idleTimeoutMs);
+      idle.unref();
+    };
+    armIdleTimer();
 
     const decoder = new TextDecoder();
     let pending = '';
     try {
       for await (const chunk of body) {
+        armIdleTimer();
         pending += decoder.decode(chunk, { stream: true });
         let start = 0;
         for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
@@ -171,6 +225,7 @@ export class Watch<T> implements AsyncIterable<WatchEvent<T>> {
       if (signal?.aborted === true) return 'aborted';
       throw this.#networkError(url, error);
     } finally {
+      clearTimeout(idle);
       body.destroy?.();
     }
     if (pending.trim() !== '') yield this.#decode(pending, url);

@@ -1,22 +1,29 @@
 /**
- * The service's live picture of a cluster: nodes and pods kept by list + watch (as trimmed report
- * records), node and pod metrics refreshed on an interval (metrics.k8s.io has no watch). HTTP
- * handlers read only this memory, so no request ever causes a call to the API server.
+ * The service's live picture of a cluster: nodes and pods kept by the client layer's
+ * {@link Informer} (list + watch, bookmarks, idle timeout, backoff, fallback to periodic lists),
+ * as trimmed report records; node and pod metrics refreshed on an interval (metrics.k8s.io has
+ * no watch). HTTP handlers read only this memory, so no request ever causes a call to the API
+ * server.
  *
- * Each collection runs the loop client-go's Reflector runs (k8s.io/client-go/tools/cache): list,
- * then watch from the list's resourceVersion; a 410 Gone (`isExpiredError`) lists again at once;
- * any other failure (API server restarting, network) waits with exponential backoff and lists
- * again, because events may have been missed while disconnected.
+ * Trouble is never hidden behind an empty-looking cluster: {@link CacheHealth} carries whether
+ * the data was ever synced, the current cause of a failure per source (`nodes`, `pods`,
+ * `metrics`) and the seconds since the data was last known current — a silent watch included —
+ * and every change of a source's state is one {@link CacheTransition} (`onTransition`), which
+ * the CLI logs as one line.
  */
 import { EventEmitter } from 'node:events';
 import type { Node, Pod, PodMetrics } from '../api/index.js';
 import {
-  isExpiredError,
+  classifyFailure,
+  Informer,
   isKubernetesApiError,
-  watch,
+  listWatchSource,
   type Connection,
+  type FailureReason,
+  type InformerStatus,
+  type InformerStore,
+  type InformerTransitionType,
   type MetricsClient,
-  type WatchEvent,
 } from '../client/index.js';
 import {
   createRecordTrimmer,
@@ -31,6 +38,9 @@ import {
 
 /** The collections the cache watches. */
 export type CachedResource = 'nodes' | 'pods';
+
+/** Where the cache's data comes from: the two collections and metrics.k8s.io. */
+export type CacheSource = CachedResource | 'metrics';
 
 /** What the HTTP layer reads: records, freshness and change notifications. */
 export interface ClusterView {
@@ -58,14 +68,25 @@ export interface InformerHealth {
   readonly synced: boolean;
   /** A watch is open (or a list succeeded and the watch is starting). */
   readonly connected: boolean;
-  /** Times the loop lost its connection and reconnected with backoff. */
+  /** Failed lists and watches since start (each retried with backoff). */
   readonly reconnects: number;
-  /** Lists after a 410 Gone. */
+  /** Lists after the first one (410 Gone, a failure, or the periodic lists of the fallback). */
   readonly relists: number;
   readonly objects: number;
   /** Objects left out because they could not be decoded (see `lastError`). */
   readonly skipped: number;
+  /** The current failure's cause, else the last object left out; undefined when all is well. */
   readonly lastError: string | undefined;
+  /** `syncing`, `listed`, `watching`, `polling` (watch not allowed) or `failing`. */
+  readonly state: InformerStatus['state'];
+  /** The class of the current failure (`unreachable`, `unauthorized`, `watch-idle`, ...). */
+  readonly failure: FailureReason | undefined;
+  /** Periodic lists instead of a watch. */
+  readonly fallback: boolean;
+  /** Epoch ms of the last list, event, bookmark or stream the server ended. */
+  readonly lastSuccess: number | undefined;
+  /** Seconds since `lastSuccess`: grows while a watch is silent. */
+  readonly staleSeconds: number | undefined;
 }
 
 /** Freshness of the cache; `stale` drives the dashboard warning and `/readyz`. */
@@ -82,12 +103,42 @@ export interface CacheHealth {
   readonly metricsIntervalMs: number;
   /** Seconds since the data was last known current (the older of metrics and watch state). */
   readonly ageSeconds: number | undefined;
-  /** Not synced, a watch disconnected, or metrics older than 3 intervals. */
+  /** Not synced, a watch down or silent, or metrics older than 3 intervals. */
   readonly stale: boolean;
   /** Both collections listed and metrics fresher than 3 intervals. */
   readonly ready: boolean;
-  /** Why not ready, for `/readyz`. */
+  /** Why not ready or stale, for `/readyz`. */
   readonly reasons: readonly string[];
+  /** Both collections listed at least once: before that no answer may look like a cluster. */
+  readonly synced: boolean;
+  /** The first current failure, naming its source (`pods: ...`); undefined when all is well. */
+  readonly lastError: string | undefined;
+  /** Epoch ms the cluster data was last known current (the older collection). */
+  readonly lastSuccess: number | undefined;
+  /** Seconds since `lastSuccess`, a silent watch included; undefined before the first sync. */
+  readonly staleSeconds: number | undefined;
+  /** Each source: up (serving current data) or failing, with the class of failure. */
+  readonly sources: Readonly<Record<CacheSource, SourceHealth>>;
+}
+
+/** One source's state, for `/metrics`. */
+export interface SourceHealth {
+  readonly up: boolean;
+  /** Why not up: a failure class, `syncing`, `stale` (silent), or `not-served` (no metrics API). */
+  readonly reason: FailureReason | 'syncing' | 'stale' | 'not-served' | undefined;
+}
+
+/** One change of a source's state: a log line. */
+export interface CacheTransition {
+  readonly source: CacheSource;
+  /** The informer's transition types; `unavailable` when metrics.k8s.io is not served. */
+  readonly type: InformerTransitionType | 'unavailable';
+  /** The informer's previous state (`syncing`, `listed`, `watching`, `polling`, `failing`). */
+  readonly previous?: InformerStatus['state'] | undefined;
+  readonly reason?: FailureReason | undefined;
+  readonly cause?: string | undefined;
+  readonly retryInMs?: number | undefined;
+  readonly downMs?: number | undefined;
 }
 
 /** Options of {@link ClusterCache}. */
@@ -98,12 +149,14 @@ export interface ClusterCacheOptions {
   readonly connection: Connection;
   /** Metrics refresh interval in ms (default 15 000). */
   readonly metricsIntervalMs?: number | undefined;
-  /** First reconnect delay in ms (default 500), doubled per failure up to `maxBackoffMs`. */
+  /** First reconnect delay in ms (default 800, client-go's), doubled per failure up to `maxBackoffMs`. */
   readonly initialBackoffMs?: number | undefined;
-  /** Largest reconnect delay in ms (default 30 000). */
+  /** Largest reconnect step in ms (default 30 000; a wait adds up to one step of jitter). */
   readonly maxBackoffMs?: number | undefined;
   /** Server-side lifetime of one watch stream in seconds (default: the watch's 300–600). */
   readonly watchTimeoutSeconds?: number | undefined;
+  /** Interval of the periodic lists when the watch is not allowed, in ms (default 60 000). */
+  readonly fallbackIntervalMs?: number | undefined;
   /** Page size of lists (default 500). */
   readonly pageSize?: number | undefined;
   /**
@@ -124,38 +177,78 @@ const DEFAULT_PER_NAMESPACE_ABOVE = 20_000;
 const PER_NAMESPACE_CONCURRENCY = 2;
 const STALE_INTERVALS = 3;
 
-class Informer<T, R> {
+/** One collection: its informer, the records it keeps, and the objects it left out. */
+class Collection<T extends Node | Pod, R> implements InformerStore<R> {
   readonly items = new Map<string, R>();
-  synced = false;
-  connected = false;
-  reconnects = 0;
-  relists = 0;
+  readonly informer: Informer<T, R>;
   skipped = 0;
-  lastError: string | undefined;
-  /** Epoch ms since which the watch has been down; undefined while connected. */
-  downSince: number | undefined;
+  lastSkip: string | undefined;
 
   constructor(
     readonly resource: CachedResource,
-    readonly path: string,
-    readonly list: (
-      signal: AbortSignal,
-    ) => AsyncIterable<{ items: T[]; resourceVersion: string; restarted: boolean }>,
-    readonly keyOf: (object: T) => string,
-    readonly trim: (object: T) => R,
-  ) {}
+    make: (collection: Collection<T, R>) => Informer<T, R>,
+  ) {
+    this.informer = make(this);
+  }
 
-  health(): InformerHealth {
-    return {
-      synced: this.synced,
-      connected: this.connected,
-      reconnects: this.reconnects,
-      relists: this.relists,
-      skipped: this.skipped,
-      objects: this.items.size,
-      lastError: this.lastError,
+  replace(items: ReadonlyMap<string, R>): void {
+    this.items.clear();
+    for (const [key, value] of items) this.items.set(key, value);
+  }
+
+  upsert(key: string, item: R): void {
+    this.items.set(key, item);
+  }
+
+  delete(key: string): void {
+    this.items.delete(key);
+  }
+
+  /**
+   * One object into its record. An object the engine cannot decode (a malformed quantity) is left
+   * out and reported in `health()`, instead of failing the whole list + watch loop over and over.
+   */
+  trimmer(trim: (object: T) => R): (object: T) => R | undefined {
+    return (object) => {
+      try {
+        return trim(object);
+      } catch (error) {
+        this.skipped++;
+        this.lastSkip = message(error);
+        return undefined;
+      }
     };
   }
+
+  health(now: number): InformerHealth {
+    const status = this.informer.status();
+    return {
+      synced: status.synced,
+      connected: status.state === 'watching' || status.state === 'listed',
+      reconnects: status.failures,
+      relists: Math.max(0, status.lists - 1),
+      skipped: this.skipped,
+      objects: this.items.size,
+      lastError: status.lastError ?? this.lastSkip,
+      state: status.state,
+      failure: status.lastErrorReason,
+      fallback: status.fallback,
+      lastSuccess: status.lastSuccessAt,
+      staleSeconds:
+        status.lastSuccessAt === undefined ? undefined : Math.max(0, now - status.lastSuccessAt) / 1000,
+    };
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -171,53 +264,47 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
-    throw new RangeError(`${name} must be a positive number, got ${value}`);
-  return value;
+/** What a source's state says about the data, for `reasons`. */
+function informerReason(resource: CachedResource, status: InformerStatus): string | undefined {
+  if (status.state === 'syncing')
+    return status.lastError === undefined
+      ? `${resource} not listed yet`
+      : `${resource} not listed yet: ${status.lastError}`;
+  if (status.state === 'failing')
+    return `${resource} ${status.lastErrorReason ?? 'failing'}: ${status.lastError ?? ''}`;
+  if (status.stale && status.staleMs !== undefined)
+    return `${resource}: no event or list for ${Math.round(status.staleMs / 1000)}s`;
+  return undefined;
 }
 
 /**
  * A live cache of one cluster. `start()` begins listing and watching; `stop()` ends every loop.
- * Events: `change` (generation) after any update.
+ * Events: `change` (generation) after any update, `transition` on a change of a source's state.
  */
 export class ClusterCache implements ClusterView {
   readonly #client: MetricsClient;
-  readonly #connection: Connection;
   readonly #intervalMs: number;
-  readonly #initialBackoffMs: number;
-  readonly #maxBackoffMs: number;
-  readonly #watchTimeoutSeconds: number | undefined;
-  readonly #pageSize: number | undefined;
   readonly #perNamespaceAbove: number;
   readonly #now: () => number;
   readonly #trimmer: RecordTrimmer = createRecordTrimmer();
   readonly #events = new EventEmitter();
-  readonly #nodes: Informer<Node, NodeRecord>;
-  readonly #pods: Informer<Pod, PodRecord>;
+  readonly #nodes: Collection<Node, NodeRecord>;
+  readonly #pods: Collection<Pod, PodRecord>;
   #nodeMetrics = new Map<string, NodeUsage>();
   #podMetrics = new Map<string, PodUsage>();
   #metricsRefreshedAt: number | undefined;
   #metricsAvailable = true;
   #metricsError: string | undefined;
+  #metricsFailure: FailureReason | undefined;
+  #metricsFailingSince: number | undefined;
   #generation = 0;
   #records: CacheRecords | undefined;
   #controller: AbortController | undefined;
-  #loops: Promise<void>[] = [];
+  #loop: Promise<void> | undefined;
 
   constructor(options: ClusterCacheOptions) {
     this.#client = options.client;
-    this.#connection = options.connection;
     this.#intervalMs = positive(options.metricsIntervalMs, DEFAULT_INTERVAL_MS, 'metricsIntervalMs');
-    this.#initialBackoffMs = positive(options.initialBackoffMs, 500, 'initialBackoffMs');
-    this.#maxBackoffMs = positive(options.maxBackoffMs, 30_000, 'maxBackoffMs');
-    this.#watchTimeoutSeconds = options.watchTimeoutSeconds;
-    this.#pageSize = options.pageSize;
     this.#perNamespaceAbove =
       options.podMetricsPerNamespaceAbove === Infinity
         ? Infinity
@@ -228,40 +315,71 @@ export class ClusterCache implements ClusterView {
           );
     this.#now = options.now ?? Date.now;
     this.#events.setMaxListeners(0);
+    const source = listWatchSource(options.client.transport, options.connection);
+    const common = {
+      source,
+      pageSize: options.pageSize,
+      watchTimeoutSeconds: options.watchTimeoutSeconds,
+      fallbackIntervalMs: options.fallbackIntervalMs,
+      backoff: {
+        initialMs: positive(options.initialBackoffMs, 800, 'initialBackoffMs'),
+        maxMs: positive(options.maxBackoffMs, 30_000, 'maxBackoffMs'),
+      },
+      onChange: () => this.#changed(),
+    };
     const trimmer = this.#trimmer;
-    this.#nodes = new Informer<Node, NodeRecord>(
+    this.#nodes = new Collection<Node, NodeRecord>(
       'nodes',
-      '/api/v1/nodes',
-      (signal) => this.#client.listNodes({ signal, limit: this.#pageSize, onExpired: 'restart' }),
-      (node) => node.metadata.name ?? '',
-      (node) => trimmer.trimNode(node),
+      (collection) =>
+        new Informer<Node, NodeRecord>({
+          ...common,
+          name: 'nodes',
+          path: '/api/v1/nodes',
+          keyOf: (node) => node.metadata.name ?? '',
+          transform: collection.trimmer((node) => trimmer.trimNode(node)),
+          store: collection,
+          onTransition: (t) => this.#transition({ ...t, source: 'nodes' }),
+        }),
     );
-    this.#pods = new Informer<Pod, PodRecord>(
+    this.#pods = new Collection<Pod, PodRecord>(
       'pods',
-      '/api/v1/pods',
-      (signal) => this.#client.listPods({ signal, limit: this.#pageSize, onExpired: 'restart' }),
-      (pod) => podKey(pod.metadata.namespace ?? '', pod.metadata.name ?? ''),
-      (pod) => trimmer.trimPod(pod),
+      (collection) =>
+        new Informer<Pod, PodRecord>({
+          ...common,
+          name: 'pods',
+          path: '/api/v1/pods',
+          keyOf: (pod) => podKey(pod.metadata.namespace ?? '', pod.metadata.name ?? ''),
+          transform: collection.trimmer((pod) => trimmer.trimPod(pod)),
+          store: collection,
+          onTransition: (t) => this.#transition({ ...t, source: 'pods' }),
+        }),
     );
   }
 
-  /** Starts the list + watch loops and the metrics refresher; idempotent. */
+  /** Starts the informers and the metrics refresher; idempotent. */
   start(): void {
     if (this.#controller !== undefined) return;
     const controller = new AbortController();
     this.#controller = controller;
-    this.#loops = [
-      this.#runInformer(this.#nodes, controller.signal),
-      this.#runInformer(this.#pods, controller.signal),
-      this.#runMetrics(controller.signal),
-    ];
+    this.#nodes.informer.start();
+    this.#pods.informer.start();
+    this.#loop = this.#runMetrics(controller.signal);
   }
 
   /** Stops every loop and waits for them to end. */
   async stop(): Promise<void> {
     this.#controller?.abort();
-    await Promise.all(this.#loops);
-    this.#loops = [];
+    await Promise.all([this.#nodes.informer.stop(), this.#pods.informer.stop(), this.#loop]);
+  }
+
+  /** Called on every change of a source's state; returns an unsubscribe function. */
+  onTransition(listener: (transition: CacheTransition) => void): () => void {
+    this.#events.on('transition', listener);
+    return () => this.#events.off('transition', listener);
+  }
+
+  #transition(transition: CacheTransition): void {
+    this.#events.emit('transition', transition);
   }
 
   /** Refreshes metrics now (also done on the interval). Never throws; failures land in `health()`. */
@@ -278,9 +396,21 @@ export class ClusterCache implements ClusterView {
       }
       this.#nodeMetrics = nodeMetrics;
       this.#podMetrics = podMetrics;
+      const before = this.#metricsRefreshedAt;
+      const wasAvailable = this.#metricsAvailable;
       this.#metricsAvailable = true;
       this.#metricsError = undefined;
       this.#metricsRefreshedAt = this.#now();
+      if (this.#metricsFailure !== undefined || !wasAvailable) {
+        const since = this.#metricsFailingSince;
+        this.#metricsFailure = undefined;
+        this.#metricsFailingSince = undefined;
+        this.#transition({
+          source: 'metrics',
+          type: 'recovered',
+          downMs: since === undefined ? undefined : this.#now() - since,
+        });
+      } else if (before === undefined) this.#transition({ source: 'metrics', type: 'synced' });
       this.#changed();
     } catch (error) {
       if (signal?.aborted === true) return;
@@ -288,14 +418,33 @@ export class ClusterCache implements ClusterView {
         // No metrics API (no metrics-server): a known state, not a failure. Usage is unknown.
         this.#nodeMetrics = new Map();
         this.#podMetrics = new Map();
-        this.#metricsAvailable = false;
         this.#metricsError = `metrics.k8s.io is not served: ${message(error)}`;
         this.#metricsRefreshedAt = this.#now();
+        if (this.#metricsAvailable)
+          this.#transition({
+            source: 'metrics',
+            type: 'unavailable',
+            reason: 'not-found',
+            cause: this.#metricsError,
+          });
+        this.#metricsAvailable = false;
+        this.#metricsFailure = undefined;
         this.#changed();
         return;
       }
       // Keep the last metrics: they age, and turn stale after 3 intervals.
-      this.#metricsError = message(error);
+      const failure = classifyFailure(error, false);
+      this.#metricsError = failure.message;
+      this.#metricsFailingSince ??= this.#now();
+      if (failure.reason !== this.#metricsFailure)
+        this.#transition({
+          source: 'metrics',
+          type: 'failing',
+          reason: failure.reason,
+          cause: failure.message,
+          retryInMs: this.#intervalMs,
+        });
+      this.#metricsFailure = failure.reason;
       this.#changed();
     }
   }
@@ -321,11 +470,12 @@ export class ClusterCache implements ClusterView {
         { signal },
       );
     };
-    if (!this.#pods.synced || this.#pods.items.size <= this.#perNamespaceAbove) {
+    const pods = this.#pods.items;
+    if (!this.#pods.informer.synced || pods.size <= this.#perNamespaceAbove) {
       await read(undefined);
       return podMetrics;
     }
-    const namespaces = [...new Set(Array.from(this.#pods.items.values(), (pod) => pod.namespace))].sort();
+    const namespaces = [...new Set(Array.from(pods.values(), (pod) => pod.namespace))].sort();
     let next = 0;
     let failed = false;
     const worker = async (): Promise<void> => {
@@ -357,25 +507,48 @@ export class ClusterCache implements ClusterView {
   health(): CacheHealth {
     const now = this.#now();
     const reasons: string[] = [];
-    for (const informer of [this.#nodes, this.#pods]) {
-      if (!informer.synced) reasons.push(`${informer.resource} not listed yet`);
-      else if (!informer.connected) reasons.push(`${informer.resource} watch disconnected`);
+    const statuses = [this.#nodes, this.#pods].map((c) => ({ c, status: c.informer.status() }));
+    for (const { c, status } of statuses) {
+      const reason = informerReason(c.resource, status);
+      if (reason !== undefined) reasons.push(reason);
     }
     const limit = STALE_INTERVALS * this.#intervalMs;
     const metricsAt = this.#metricsRefreshedAt;
     const metricsFresh = metricsAt !== undefined && now - metricsAt <= limit;
-    if (metricsAt === undefined) reasons.push('metrics not refreshed yet');
+    if (metricsAt === undefined)
+      reasons.push(
+        this.#metricsError === undefined
+          ? 'metrics not refreshed yet'
+          : `metrics not refreshed yet: ${this.#metricsError}`,
+      );
     else if (!metricsFresh)
       reasons.push(
-        `metrics last refreshed ${Math.round((now - metricsAt) / 1000)}s ago (limit ${limit / 1000}s)`,
+        `metrics last refreshed ${Math.round((now - metricsAt) / 1000)}s ago (limit ${limit / 1000}s)${this.#metricsError === undefined ? '' : `: ${this.#metricsError}`}`,
       );
-    const downSince = Math.min(this.#nodes.downSince ?? now, this.#pods.downSince ?? now);
-    const since = metricsAt === undefined ? downSince : Math.min(metricsAt, downSince);
-    const synced = this.#nodes.synced && this.#pods.synced;
+    const synced = statuses.every(({ status }) => status.synced);
+    // Current as of now while an informer is healthy; else as of its last list or event.
+    const currentAt = statuses.map(({ status }) => (status.stale ? (status.lastSuccessAt ?? now) : now));
+    const since = Math.min(metricsAt ?? now, ...currentAt);
+    const successes = statuses.flatMap(({ status }) => status.lastSuccessAt ?? []);
+    const lastSuccess = successes.length === statuses.length ? Math.min(...successes) : undefined;
+    const failing = statuses.find(({ status }) => status.lastError !== undefined);
+    const lastError =
+      failing !== undefined
+        ? `${failing.c.resource}: ${failing.status.lastError ?? ''}`
+        : this.#metricsFailure !== undefined
+          ? `metrics: ${this.#metricsError ?? ''}`
+          : undefined;
+    const sourceOf = (status: InformerStatus): SourceHealth => {
+      const up = status.synced && status.state !== 'failing' && !status.stale;
+      return {
+        up,
+        reason: up ? undefined : (status.lastErrorReason ?? (status.synced ? 'stale' : 'syncing')),
+      };
+    };
     return {
       mode: 'live',
-      nodes: this.#nodes.health(),
-      pods: this.#pods.health(),
+      nodes: this.#nodes.health(now),
+      pods: this.#pods.health(now),
       metricsRefreshedAt: metricsAt,
       metricsAvailable: this.#metricsAvailable,
       metricsError: this.#metricsError,
@@ -384,6 +557,21 @@ export class ClusterCache implements ClusterView {
       stale: reasons.length > 0,
       ready: synced && metricsFresh,
       reasons,
+      synced,
+      lastError,
+      lastSuccess,
+      staleSeconds: lastSuccess === undefined ? undefined : Math.max(0, now - lastSuccess) / 1000,
+      sources: {
+        nodes: sourceOf(statuses[0]!.status),
+        pods: sourceOf(statuses[1]!.status),
+        metrics: {
+          up: this.#metricsFailure === undefined && this.#metricsAvailable && metricsFresh,
+          reason: !this.#metricsAvailable
+            ? 'not-served'
+            : (this.#metricsFailure ??
+              (metricsAt === undefined ? 'syncing' : metricsFresh ? undefined : 'stale')),
+        },
+      },
     };
   }
 
@@ -401,105 +589,10 @@ export class ClusterCache implements ClusterView {
   async #runMetrics(signal: AbortSignal): Promise<void> {
     // The first refresh waits (at most one interval) for the pod list, which tells how to read
     // PodMetrics (one list or per namespace) and which namespaces there are.
-    await this.#podsListed(signal, this.#intervalMs);
+    await this.#pods.informer.waitForSync(this.#intervalMs, signal);
     while (!signal.aborted) {
       await this.refreshMetrics(signal);
       await sleep(this.#intervalMs, signal);
-    }
-  }
-
-  /** Resolves when pods are listed, `timeoutMs` passed or `signal` aborted. */
-  #podsListed(signal: AbortSignal, timeoutMs: number): Promise<void> {
-    if (this.#pods.synced || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        unsubscribe();
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      const unsubscribe = this.onChange(() => {
-        if (this.#pods.synced) done();
-      });
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  async #runInformer<T, R>(informer: Informer<T, R>, signal: AbortSignal): Promise<void> {
-    let backoff = this.#initialBackoffMs;
-    informer.downSince = this.#now();
-    while (!signal.aborted) {
-      try {
-        // List: replace the whole collection at once (objects deleted while we were away go).
-        const fresh = new Map<string, R>();
-        let resourceVersion = '';
-        for await (const page of informer.list(signal)) {
-          if (page.restarted) fresh.clear();
-          for (const item of page.items) {
-            const record = this.#trim(informer, item);
-            if (record !== undefined) fresh.set(informer.keyOf(item), record);
-          }
-          resourceVersion = page.resourceVersion;
-        }
-        informer.items.clear();
-        for (const [key, value] of fresh) informer.items.set(key, value);
-        informer.synced = true;
-        informer.connected = true;
-        informer.downSince = undefined;
-        backoff = this.#initialBackoffMs;
-        this.#changed();
-
-        const events = watch<T>(this.#connection, {
-          path: informer.path,
-          resourceVersion: resourceVersion === '' ? undefined : resourceVersion,
-          timeoutSeconds: this.#watchTimeoutSeconds,
-          signal,
-        });
-        for await (const event of events) this.#apply(informer, event);
-        // The watch ended without an error (no version to resume from): list again.
-      } catch (error) {
-        if (signal.aborted) break;
-        informer.lastError = message(error);
-        if (isExpiredError(error)) {
-          informer.relists++;
-          continue;
-        }
-        informer.connected = false;
-        informer.downSince ??= this.#now();
-        informer.reconnects++;
-        this.#changed();
-        await sleep(backoff, signal);
-        // Full jitter would spread a fleet's reconnects; one replica per cluster does not need it.
-        backoff = Math.min(backoff * 2, this.#maxBackoffMs);
-      }
-    }
-    informer.connected = false;
-  }
-
-  #apply<T, R>(informer: Informer<T, R>, event: WatchEvent<T>): void {
-    if (event.type === 'BOOKMARK') return;
-    const key = informer.keyOf(event.object);
-    if (event.type === 'DELETED') informer.items.delete(key);
-    else {
-      const record = this.#trim(informer, event.object);
-      if (record === undefined) informer.items.delete(key);
-      else informer.items.set(key, record);
-    }
-    this.#changed();
-  }
-
-  /**
-   * One object into its record. An object the engine cannot decode (a malformed quantity) is left
-   * out and reported in `health()`, instead of failing the whole list + watch loop over and over.
-   */
-  #trim<T, R>(informer: Informer<T, R>, object: T): R | undefined {
-    try {
-      return informer.trim(object);
-    } catch (error) {
-      informer.skipped++;
-      informer.lastError = message(error);
-      return undefined;
     }
   }
 }
@@ -534,6 +627,8 @@ export class StaticClusterView implements ClusterView {
   }
 
   health(): CacheHealth {
+    const at = this.#collectedAt;
+    const ageSeconds = at === undefined ? undefined : Math.max(0, (this.#now() - at) / 1000);
     const informer = (objects: number): InformerHealth => ({
       synced: true,
       connected: true,
@@ -542,8 +637,13 @@ export class StaticClusterView implements ClusterView {
       skipped: 0,
       objects,
       lastError: undefined,
+      state: 'listed',
+      failure: undefined,
+      fallback: false,
+      lastSuccess: at,
+      staleSeconds: ageSeconds,
     });
-    const at = this.#collectedAt;
+    const up: SourceHealth = { up: true, reason: undefined };
     return {
       mode: 'snapshot',
       nodes: informer(this.#records.nodes.length),
@@ -552,11 +652,16 @@ export class StaticClusterView implements ClusterView {
       metricsAvailable: this.#records.nodeMetrics.size > 0 || this.#records.podMetrics.size > 0,
       metricsError: undefined,
       metricsIntervalMs: 0,
-      ageSeconds: at === undefined ? undefined : Math.max(0, (this.#now() - at) / 1000),
+      ageSeconds,
       // A snapshot never changes: it is served as saved and always "stale" in the live sense.
       stale: true,
       ready: true,
       reasons: [],
+      synced: true,
+      lastError: undefined,
+      lastSuccess: at,
+      staleSeconds: ageSeconds,
+      sources: { nodes: up, pods: up, metrics: up },
     };
   }
 

@@ -5,9 +5,14 @@
  * and health routes. docs/service.md describes the routes and metrics.
  */
 export { ClusterCache, StaticClusterView } from './cluster-cache.js';
+export { cacheTransitionLogEntry } from './cache-transitions.js';
+export type { CacheTransitionLogEntry } from './cache-transitions.js';
 export type {
   CachedResource,
   CacheHealth,
+  CacheSource,
+  CacheTransition,
+  SourceHealth,
   CacheRecords,
   ClusterCacheOptions,
   ClusterView,

@@ -72,9 +72,14 @@ export function createServiceMetrics(
   // A promise, so concurrent scrapes of a new generation render it once. Bytes, not the string:
   // the help texts are not all Latin-1, so V8 would hold the whole text as UTF-16 (twice the size).
   let cached: { generation: number; bytes: Promise<Buffer> } | undefined;
+  const none = Buffer.alloc(0);
   return {
     contentType: health.contentType,
     async metrics() {
+      // Before the first sync the cluster families would say `kubemetrics_cluster_nodes 0`,
+      // exactly what an empty cluster says: they are absent until there is data (the health
+      // families say why: kubemetrics_cluster_synced 0, kubemetrics_source_up).
+      if (!view.health().synced) return { cluster: none, health: await health.metrics() };
       const generation = view.records().generation;
       if (cached?.generation !== generation) {
         const bytes = cluster.registry
@@ -270,6 +275,75 @@ function healthRegistry(view: ClusterView): Registry {
       this.reset();
       const at = view.health().metricsRefreshedAt;
       if (at !== undefined) this.set(at / 1000);
+    },
+  });
+  const sources = ['nodes', 'pods', 'metrics'] as const;
+  new Gauge({
+    name: 'kubemetrics_cluster_synced',
+    help: '1 once nodes and pods have been listed; before that no cluster series are exposed.',
+    registers: [registry],
+    collect() {
+      this.set(view.health().synced ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_cluster_up',
+    help: '1 when nodes and pods are listed and kept current (watch or periodic lists), 0 while either fails or is silent.',
+    registers: [registry],
+    collect() {
+      const { nodes, pods } = view.health().sources;
+      this.set(nodes.up && pods.up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_cluster_sync_age_seconds',
+    help: 'Seconds since the last list, watch event or bookmark of the collection (grows while a watch is silent); absent before the first list.',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = view.health();
+      for (const resource of ['nodes', 'pods'] as const) {
+        const age = health[resource].staleSeconds;
+        if (age !== undefined) this.set({ resource }, age);
+      }
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_informer_state',
+    help: 'State of each list+watch loop: 1 for the current one of syncing, listed, watching, polling (watch not allowed), failing.',
+    labelNames: ['resource', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = view.health();
+      for (const resource of ['nodes', 'pods'] as const)
+        for (const state of ['syncing', 'listed', 'watching', 'polling', 'failing'] as const)
+          this.set({ resource, state }, health[resource].state === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_source_up',
+    help: '1 when the source (nodes, pods, metrics) serves current data.',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      const health = view.health();
+      for (const source of sources) this.set({ source }, health.sources[source].up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'kubemetrics_source_error',
+    help: 'Why a source is not up: 1 for its failure class (unreachable, unauthorized, forbidden, watch-idle, watch-refused, not-served, syncing, ...); absent while up.',
+    labelNames: ['source', 'reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = view.health();
+      for (const source of sources) {
+        const { up, reason } = health.sources[source];
+        if (!up && reason !== undefined) this.set({ source, reason }, 1);
+      }
     },
   });
   new Gauge({

@@ -31,6 +31,7 @@ import type { BearerTokenCheck } from './bearer-token.js';
 import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
 import type { CacheHealth, CacheRecords, ClusterView } from './cluster-cache.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';
+import { notSyncedMessage, staleWarning } from './data-freshness.js';
 import { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
 import { createServiceMetrics } from './prometheus-metrics.js';
 
@@ -73,6 +74,9 @@ export interface ReportServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Routes that answer with cluster data: 503 before the first sync, a `Warning` when stale. */
+const DATA_ROUTES = new Set(['/', '/api/v1/nodes-summary', '/api/v1/capacity', '/api/v1/dashboard']);
 
 /** Answers larger than this are not kept (a `by=pod` report of a huge cluster is rare and big). */
 const MAX_CACHED_BYTES = 8 * 1024 * 1024;
@@ -338,6 +342,13 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     const route = routes[path];
     if (route === undefined)
       throw new HttpError(404, `no route ${path}; see docs/service.md for the routes`, 'NotFound');
+    if (DATA_ROUTES.has(path) && !(path === '/' && wantsHtml(req))) {
+      const health = view.health();
+      const unavailable = notSyncedMessage(health);
+      if (unavailable !== undefined) throw new HttpError(503, unavailable, 'ServiceUnavailable');
+      const warning = staleWarning(health);
+      if (warning !== undefined) res.setHeader('warning', warning);
+    }
     await route(req, res, url);
   };
 

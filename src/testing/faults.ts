@@ -1,6 +1,9 @@
 /**
  * Fault injection: make the next N matching requests fail with a chosen Status (and optionally a
- * `Retry-After`), or drop the connection, to test a client's retries and error messages.
+ * `Retry-After`), drop the connection, or, for a watch, answer 200 with one `ERROR` event (how
+ * the API server reports a resourceVersion too old to watch from: 410 Expired in the stream), to
+ * test a client's retries, backoff and error messages. A watch refused by a proxy or by RBAC is
+ * `{ path: /watch=(true|1)/, status: 405 }` (or 403).
  */
 import type { ServerResponse } from 'node:http';
 import { failureStatus, STATUS_REASON_BY_CODE, type StatusDetails } from '../api/index.js';
@@ -19,7 +22,12 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** Destroy the socket instead of answering. */
   reset?: boolean;
-  /** How many requests the fault applies to; default 1. */
+  /**
+   * Answer 200 with a watch stream holding one `ERROR` event whose Status has `status` (default
+   * 410 Expired), then end it.
+   */
+  watchError?: boolean;
+  /** How many requests the fault applies to; default 1. `Infinity`: every one until cleared. */
   times?: number;
 }
 
@@ -33,8 +41,8 @@ export class FaultInjector {
 
   add(spec: FaultSpec): void {
     const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1)
-      throw new RangeError(`injectFault: times must be a positive integer, got ${times}`);
+    if (times !== Infinity && (!Number.isInteger(times) || times < 1))
+      throw new RangeError(`injectFault: times must be a positive integer or Infinity, got ${times}`);
     this.faults.push({ spec, remaining: times });
   }
 
@@ -56,6 +64,18 @@ export class FaultInjector {
     if (spec.reset === true) {
       res.socket?.destroy();
       return 0;
+    }
+    if (spec.watchError === true) {
+      const code = spec.status ?? 410;
+      const status = failureStatus(
+        code,
+        spec.message ?? `injected fault: ${code === 410 ? 'too old resource version' : `HTTP ${code}`}`,
+        undefined,
+        spec.reason,
+      );
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      res.end(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      return 200;
     }
     const code = spec.status ?? 500;
     const details: StatusDetails = {};

@@ -71,4 +71,9 @@ export interface TestClusterOptions {
   frontProxy?: FrontProxyOptions;
   /** Change events kept per resource for watches resuming at a resourceVersion (default 1000); older → 410 Expired. */
   watchWindow?: number;
+  /**
+   * Period of the BOOKMARK events of watches that ask for them (`allowWatchBookmarks=true`), in ms;
+   * default 60 000 (kube-apiserver's); 0 = none.
+   */
+  watchBookmarkIntervalMs?: number;
 }

@@ -101,6 +101,8 @@ export interface TestCluster {
    * Status body (optionally `Retry-After`), or have their connection destroyed (`reset`).
    */
   injectFault(fault: FaultSpec): void;
+  /** Removes every injected fault not used up yet (e.g. one with `times: Infinity`). */
+  clearFaults(): void;
   /** Every request seen, in arrival order, for assertions such as "no request per node". */
   readonly requests: ReadonlyArray<RequestRecord>;
   resetRequestLog(): void;
@@ -207,7 +209,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
   const authenticator = new Authenticator(users, options.anonymous ?? false);
   const faults = new FaultInjector();
-  const watches = new WatchRegistry();
+  const watches = new WatchRegistry(options.watchBookmarkIntervalMs);
   const log: RequestRecord[] = [];
   let serverAddress = '';
   const router = {
@@ -303,6 +305,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       state.registerAPIService(service);
     },
     injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     requests: log,
     resetRequestLog() {
       log.length = 0;

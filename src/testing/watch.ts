@@ -9,7 +9,11 @@
  *   window the stream carries one ERROR event with a 410 Expired Status and ends;
  * - with selectors, an object that stops matching is sent as DELETED and one that starts matching
  *   as ADDED;
- * - `timeoutSeconds` ends the stream (cleanly) after that many seconds.
+ * - `timeoutSeconds` ends the stream (cleanly) after that many seconds;
+ * - with `allowWatchBookmarks=true`, a BOOKMARK carrying the current resourceVersion every
+ *   `bookmarkIntervalMs` (kube-apiserver: every minute, `defaultBookmarkFrequency` in
+ *   k8s.io/apiserver pkg/storage/cacher/cacher.go), so a client can tell a quiet stream from a
+ *   dead one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { failureStatus } from '../api/index.js';
@@ -32,6 +36,14 @@ export interface WatchRequest {
 /** Open watches, so the server can end them on stop. */
 export class WatchRegistry {
   private readonly open = new Set<() => void>();
+
+  /** @param bookmarkIntervalMs Period of the bookmarks of streams that ask for them; 0 = none. */
+  constructor(readonly bookmarkIntervalMs = 60_000) {
+    if (!Number.isFinite(bookmarkIntervalMs) || bookmarkIntervalMs < 0)
+      throw new RangeError(
+        `watchBookmarkIntervalMs must be 0 or a positive number, got ${bookmarkIntervalMs}`,
+      );
+  }
 
   get size(): number {
     return this.open.size;
@@ -163,12 +175,20 @@ export function serveWatch(
     const text = translate(event);
     if (text !== undefined) res.write(text);
   });
+  const bookmarkLine = (): string =>
+    `{"type":"BOOKMARK","object":${JSON.stringify({ kind: endpoint.kind, apiVersion, metadata: { resourceVersion: String(store.snapshot().resourceVersion) } })}}\n`;
+  const bookmarks =
+    options.allowWatchBookmarks && registry.bookmarkIntervalMs > 0
+      ? setInterval(() => res.write(bookmarkLine()), registry.bookmarkIntervalMs)
+      : undefined;
+  bookmarks?.unref();
   const close = (): void => {
     if (closed) return;
     closed = true;
     unsubscribe();
     unregister();
     if (timer !== undefined) clearTimeout(timer);
+    clearInterval(bookmarks);
     if (!res.writableEnded) res.end();
   };
   const unregister = registry.add(close);

@@ -8,6 +8,7 @@ import { loadKubeConfig, MetricsClient, parseGoDuration, resolveConnection } fro
 import { createCollectFilter, createRecordSink, readSnapshot, replaySnapshot } from '../../report/index.js';
 import {
   bearerTokenFromFile,
+  cacheTransitionLogEntry,
   ClusterCache,
   startReportServer,
   StaticClusterView,
@@ -137,6 +138,12 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       client,
       connection: resolveConnection(kubeConfig, options.context),
       metricsIntervalMs: options.metricsIntervalMs,
+    });
+    // One line per change of state of the cluster or the metrics source, with the cause.
+    cache.onTransition((transition) => {
+      const entry = cacheTransitionLogEntry(transition);
+      if (entry !== undefined)
+        writeLine(io.stderr, JSON.stringify({ time: new Date().toISOString(), ...entry }));
     });
     cache.start();
     view = cache;
