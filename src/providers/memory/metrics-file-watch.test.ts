@@ -47,6 +47,22 @@ function events(): { onReload: (e: MetricsFileReload) => void; next: () => Promi
   };
 }
 
+/** A provider watching `metrics.yaml` (written with cpu 1) in the test directory. */
+async function watched(debounceMs: number): Promise<{
+  path: string;
+  m: MemoryMetricsProvider;
+  log: ReturnType<typeof events>;
+  w: MetricsFileWatch;
+}> {
+  const path = join(dir, 'metrics.yaml');
+  await writeFile(path, nodeFile('1'));
+  const m = new MemoryMetricsProvider();
+  const log = events();
+  const w = await m.watchFile(path, { debounceMs, onReload: log.onReload });
+  watch = w;
+  return { path, m, log, w };
+}
+
 /** Resolves once `condition` holds: waits on the watch's own counters, not on a time budget. */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5));
@@ -139,12 +155,7 @@ describe('MemoryMetricsProvider file loading and watching', () => {
   });
 
   it('1,000 appends to another file in the directory read and parse the metrics file 0 times', async () => {
-    const path = join(dir, 'metrics.yaml');
-    await writeFile(path, nodeFile('1'));
-    const m = new MemoryMetricsProvider();
-    const log = events();
-    const w = await m.watchFile(path, { debounceMs: 5, onReload: log.onReload });
-    watch = w;
+    const { path, m, log, w } = await watched(5);
     expect(w.stats).toMatchObject({ reads: 1, parses: 1 });
     // A log written next to the file (e.g. the server's own stderr redirected there).
     for (let i = 0; i < 1000; i++) await appendFile(join(dir, 'server.log'), `line ${i}\n`);
@@ -191,12 +202,7 @@ describe('MemoryMetricsProvider file loading and watching', () => {
   });
 
   it('an empty file (a half-written save) keeps the last values and is reported once', async () => {
-    const path = join(dir, 'metrics.yaml');
-    await writeFile(path, nodeFile('1'));
-    const m = new MemoryMetricsProvider();
-    const log = events();
-    const w = await m.watchFile(path, { debounceMs: 20, onReload: log.onReload });
-    watch = w;
+    const { path, m, log, w } = await watched(20);
 
     await writeFile(path, '');
     const failed = await log.next();
