@@ -24,6 +24,10 @@ export interface ObjectLister {
    * means cluster-scoped objects, or every namespace for a namespaced resource. Returns `undefined`
    * when this lister does not know `groupResource` at all: the server then passes the selector to
    * the provider to resolve. An empty array means "known resource, nothing matched".
+   *
+   * For `metrics.k8s.io` the server also calls it with the empty selector for `pods` and `nodes`
+   * on every request, and serves only the objects it returns, with their labels: keep it an
+   * in-memory scan.
    */
   list(
     groupResource: GroupResource,

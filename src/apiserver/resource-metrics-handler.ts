@@ -2,8 +2,22 @@
  * `metrics.k8s.io` requests (what `kubectl top` and the HPA's Resource metrics read), shaped as
  * metrics-server answers them: `nodes`, `nodes/<name>`, `pods`, `namespaces/<ns>/pods[/<name>]`,
  * with `labelSelector` on the objects' labels and `fieldSelector` on `metadata.name` /
- * `metadata.namespace`. A missing object is a 404 `nodemetrics.metrics.k8s.io "<name>" not found`
- * (`podmetrics.metrics.k8s.io "<ns>/<name>"` for pods), as metrics-server says it.
+ * `metadata.namespace`.
+ *
+ * Answers are joined with the object lister, for every provider: metrics-server
+ * (pkg/api/pod.go, node.go) and prometheus-adapter (pkg/resourceprovider/provider.go) list the
+ * pods and nodes from informers first and ask for metrics of those only, so a series left over
+ * from a deleted pod, or from another cluster sharing the Prometheus, is never served. Here the
+ * provider answers and every item whose object the lister does not have is dropped; the
+ * object's labels from the lister become `metadata.labels`, as both set them. A `GET` of an object
+ * that does not exist is the lister's 404 (`pods "<name>" not found`, `node "<name>" not found`,
+ * what metrics-server passes through from client-go's listers); one that exists but has no
+ * metrics is `podmetrics.metrics.k8s.io "<ns>/<name>" not found` /
+ * `nodemetrics.metrics.k8s.io "<name>" not found`.
+ *
+ * When the lister cannot tell (no lister, one that does not list pods or nodes, a namespace it
+ * does not watch, or not synced within its wait), the provider's answer is served as it is, with
+ * the provider's labels, and the server logs that once per resource.
  */
 import { parseFieldSelector, parseLabelSelector } from '../api/index.js';
 import type {
@@ -52,12 +66,31 @@ function checkFields(selector: FieldSelector, supported: readonly string[]): voi
 
 const key = (namespace: string, name: string): string => `${namespace}/${name}`;
 
+type Labels = Readonly<Record<string, string>>;
+
 /** What the request narrows the objects to, before asking the provider. */
 interface Narrowing {
   /** Names to pass to the provider, or undefined for "apply the selector yourself". */
   readonly names: string[] | undefined;
-  /** `<namespace>/<name>` keys every answer must be among (namespace `''` for nodes). */
-  readonly keys: Set<string> | undefined;
+  /**
+   * The labels of the objects that exist and match, by `<namespace>/<name>` (namespace `''` for
+   * nodes): every answer must be one of them. Undefined when the lister cannot tell.
+   */
+  readonly existing: ReadonlyMap<string, Labels> | undefined;
+}
+
+/** Resources already logged as served without the join, per server. */
+const unjoinedLogged = new WeakMap<HandlerDependencies, Set<string>>();
+
+function logUnjoined(groupResource: GroupResource, deps: HandlerDependencies): void {
+  const logged = unjoinedLogged.get(deps) ?? new Set<string>();
+  unjoinedLogged.set(deps, logged);
+  if (logged.has(groupResource.resource)) return;
+  logged.add(groupResource.resource);
+  deps.logger.warn(
+    { resource: groupResource.resource },
+    `metrics.k8s.io ${groupResource.resource} are served as the provider answers, without checking that they exist: the object lister does not list ${groupResource.resource} (or has not synced yet)`,
+  );
 }
 
 async function narrow(
@@ -69,50 +102,92 @@ async function narrow(
   deps: HandlerDependencies,
 ): Promise<Narrowing> {
   let names: string[] | undefined = exactName === undefined ? undefined : [exactName];
-  let keys: Set<string> | undefined;
   const lister = deps.objectLister;
-  if (lister !== undefined && !selector.isEmpty()) {
-    const listed = await callAbortable(
-      () => lister.list(groupResource, namespace, selector, ctx.signal),
-      ctx.signal,
-    );
-    if (listed !== undefined) {
-      const method = 'ObjectLister.list';
-      const objects = expectArray(method, listed).map((o) => expectObject(method, 'object', o));
-      keys = new Set(
-        objects.map((o) =>
-          key(
-            typeof o['namespace'] === 'string' ? o['namespace'] : '',
-            expectString(method, 'name', o['name']),
-          ),
-        ),
-      );
-      const listedNames = [...new Set(objects.map((o) => o['name'] as string))];
-      names = names === undefined ? listedNames : names.filter((n) => listedNames.includes(n));
-    }
+  const listed =
+    lister === undefined
+      ? undefined
+      : await callAbortable(() => lister.list(groupResource, namespace, selector, ctx.signal), ctx.signal);
+  if (listed === undefined) {
+    logUnjoined(groupResource, deps);
+    return { names, existing: undefined };
   }
-  return { names, keys };
+  const method = 'ObjectLister.list';
+  const existing = new Map<string, Labels>();
+  const listedNames = new Set<string>();
+  for (const raw of expectArray(method, listed)) {
+    const o = expectObject(method, 'object', raw);
+    const name = expectString(method, 'name', o['name']);
+    const objectNamespace = typeof o['namespace'] === 'string' ? o['namespace'] : '';
+    existing.set(key(objectNamespace, name), optionalLabels(method, 'labels', o['labels']) ?? {});
+    listedNames.add(name);
+  }
+  // Names go to the provider only for a selector: for the empty one they would be every object
+  // in scope (a PromQL regex of the whole cluster), so the provider answers for all and the
+  // items of objects that do not exist are dropped afterwards.
+  if (!selector.isEmpty()) {
+    names = names === undefined ? [...listedNames] : names.filter((n) => listedNames.has(n));
+  }
+  return { names, existing };
 }
 
-function nodeItem(raw: unknown, now: Date): NodeMetricsItem {
+/** The 404 of a `GET` for an object the lister does not have, worded as client-go's listers word it. */
+function objectNotFound(resource: 'pods' | 'node', name: string): StatusError {
+  return new StatusError(404, `${resource} "${name}" not found`, {
+    details: { name, group: '', kind: resource },
+  });
+}
+
+/**
+ * The labels an item is served with: its object's from the lister, or the provider's when the
+ * lister cannot tell. `null` when the lister says the object does not exist (the item is dropped
+ * before the rest of it is checked and copied).
+ */
+function labelsFor(
+  existing: ReadonlyMap<string, Labels> | undefined,
+  namespace: string,
+  name: string,
+  provided: () => Labels | undefined,
+): Labels | undefined | null {
+  if (existing === undefined) return provided();
+  return existing.get(key(namespace, name)) ?? null;
+}
+
+function nodeItem(
+  raw: unknown,
+  now: Date,
+  existing: ReadonlyMap<string, Labels> | undefined,
+): NodeMetricsItem | undefined {
   const method = 'getNodeUsage';
   const value = expectObject(method, 'node', raw);
+  const name = expectString(method, 'node.name', value['name']);
+  const labels = labelsFor(existing, '', name, () => optionalLabels(method, 'node.labels', value['labels']));
+  if (labels === null) return undefined;
   return {
-    name: expectString(method, 'node.name', value['name']),
-    labels: optionalLabels(method, 'node.labels', value['labels']),
+    name,
+    labels,
     timestamp: timestampOr(method, 'node', value['timestamp'], now),
     windowSeconds: optionalWindow(method, 'node', value['windowSeconds']),
     usage: expectUsage(method, 'node.usage', value['usage']),
   };
 }
 
-function podItem(raw: unknown, now: Date): PodMetricsItem {
+function podItem(
+  raw: unknown,
+  now: Date,
+  existing: ReadonlyMap<string, Labels> | undefined,
+): PodMetricsItem | undefined {
   const method = 'getPodUsage';
   const value = expectObject(method, 'pod', raw);
+  const namespace = expectString(method, 'pod.namespace', value['namespace']);
+  const name = expectString(method, 'pod.name', value['name']);
+  const labels = labelsFor(existing, namespace, name, () =>
+    optionalLabels(method, 'pod.labels', value['labels']),
+  );
+  if (labels === null) return undefined;
   return {
-    namespace: expectString(method, 'pod.namespace', value['namespace']),
-    name: expectString(method, 'pod.name', value['name']),
-    labels: optionalLabels(method, 'pod.labels', value['labels']),
+    namespace,
+    name,
+    labels,
     timestamp: timestampOr(method, 'pod', value['timestamp'], now),
     windowSeconds: optionalWindow(method, 'pod', value['windowSeconds']),
     containers: expectArray(method, value['containers']).map((c, i) => {
@@ -140,18 +215,20 @@ export async function getNodeMetrics(
   const fields = single ? parseFieldSelector('') : parseFieldSelector(ctx.query.get('fieldSelector') ?? '');
   checkFields(fields, ['metadata.name']);
   const exact = route.name ?? fields.exactMatch('metadata.name');
-  const { names, keys } = await narrow(NODES, '', exact, selector, ctx, deps);
+  const { names, existing } = await narrow(NODES, '', exact, selector, ctx, deps);
+  if (route.name !== undefined && existing !== undefined && !existing.has(key('', route.name)))
+    throw objectNotFound('node', route.name);
   const answered: unknown =
     names !== undefined && names.length === 0
       ? []
       : await callAbortable(() => provider.getNodeUsage({ signal: ctx.signal, selector, names }), ctx.signal);
   const wanted = names === undefined ? undefined : new Set(names);
   const items = expectArray('getNodeUsage', answered)
-    .map((raw) => nodeItem(raw, ctx.now))
+    .map((raw) => nodeItem(raw, ctx.now, existing))
     .filter(
-      (item) =>
+      (item): item is NodeMetricsItem =>
+        item !== undefined &&
         (wanted === undefined || wanted.has(item.name)) &&
-        (keys === undefined || keys.has(key('', item.name))) &&
         fields.matches((field) => (field === 'metadata.name' ? item.name : undefined)),
     )
     .sort(byName);
@@ -181,7 +258,9 @@ export async function getPodMetrics(
   const namespace =
     route.namespace !== '' ? route.namespace : (fields.exactMatch('metadata.namespace') ?? '');
   const exact = route.name ?? fields.exactMatch('metadata.name');
-  const { names, keys } = await narrow(PODS, namespace, exact, selector, ctx, deps);
+  const { names, existing } = await narrow(PODS, namespace, exact, selector, ctx, deps);
+  if (route.name !== undefined && existing !== undefined && !existing.has(key(namespace, route.name)))
+    throw objectNotFound('pods', route.name);
   const answered: unknown =
     names !== undefined && names.length === 0
       ? []
@@ -191,12 +270,12 @@ export async function getPodMetrics(
         );
   const wanted = names === undefined ? undefined : new Set(names);
   const items = expectArray('getPodUsage', answered)
-    .map((raw) => podItem(raw, ctx.now))
+    .map((raw) => podItem(raw, ctx.now, existing))
     .filter(
-      (item) =>
+      (item): item is PodMetricsItem =>
+        item !== undefined &&
         (namespace === '' || item.namespace === namespace) &&
         (wanted === undefined || wanted.has(item.name)) &&
-        (keys === undefined || keys.has(key(item.namespace, item.name))) &&
         fields.matches((field) =>
           field === 'metadata.name' ? item.name : field === 'metadata.namespace' ? item.namespace : undefined,
         ),

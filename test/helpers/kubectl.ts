@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { stringify } from 'yaml';
 
 export function findKubectl(): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
@@ -50,3 +51,15 @@ export function runKubectl(
 
 export const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
 export const columns = (line: string): string[] => line.trim().split(/\s{2,}/);
+
+/** A kubeconfig (YAML text) for a plain-HTTP server at `url`, with an anonymous user. */
+export function plainHttpKubeconfig(url: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'metrics', cluster: { server: url } }],
+    users: [{ name: 'anonymous', user: {} }],
+    contexts: [{ name: 'metrics', context: { cluster: 'metrics', user: 'anonymous' } }],
+    'current-context': 'metrics',
+  });
+}

@@ -255,11 +255,16 @@ async function serve(values: ReturnType<typeof parse<typeof FLAGS>>['values'], i
       external: created.find((p) => p.providers.external)?.providers.external,
       resource: created.find((p) => p.providers.resource)?.providers.resource,
     };
+    // metrics.k8s.io answers keep only pods and nodes that exist (apiserver/resource-metrics-handler.ts),
+    // so serving them needs both informers. Not with `namespaces`: the lister would run one
+    // node informer per namespace and still could not answer for the whole cluster.
+    const joined = providers.resource !== undefined && config.objectLister.namespaces.length === 0;
+    const listed = [...new Set([...config.objectLister.resources, ...(joined ? ['pods', 'nodes'] : [])])];
     const objectLister =
       config.objectLister.resources.length > 0 && cluster !== undefined
         ? new ClusterObjectLister({
             cluster,
-            resources: config.objectLister.resources,
+            resources: listed,
             namespaces: config.objectLister.namespaces,
             logger,
           })

@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,27 @@ function events(): { onReload: (e: MetricsFileReload) => void; next: () => Promi
       return e !== undefined ? Promise.resolve(e) : new Promise((resolve) => waiting.push(resolve));
     },
   };
+}
+
+/** A provider watching `metrics.yaml` (written with cpu 1) in the test directory. */
+async function watched(debounceMs: number): Promise<{
+  path: string;
+  m: MemoryMetricsProvider;
+  log: ReturnType<typeof events>;
+  w: MetricsFileWatch;
+}> {
+  const path = join(dir, 'metrics.yaml');
+  await writeFile(path, nodeFile('1'));
+  const m = new MemoryMetricsProvider();
+  const log = events();
+  const w = await m.watchFile(path, { debounceMs, onReload: log.onReload });
+  watch = w;
+  return { path, m, log, w };
+}
+
+/** Resolves once `condition` holds: waits on the watch's own counters, not on a time budget. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Writes like an editor or a ConfigMap update: a new file renamed over the old one. */
@@ -131,5 +152,109 @@ describe('MemoryMetricsProvider file loading and watching', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(cpuOf(m)).toBe('1');
     w.close();
+  });
+
+  it('1,000 appends to another file in the directory read and parse the metrics file 0 times', async () => {
+    const { path, m, log, w } = await watched(5);
+    expect(w.stats).toMatchObject({ reads: 1, parses: 1 });
+    // A log written next to the file (e.g. the server's own stderr redirected there).
+    for (let i = 0; i < 1000; i++) await appendFile(join(dir, 'server.log'), `line ${i}\n`);
+    // Events arrive in order: once this change is applied, every append's event was seen before it.
+    await replaceFile(path, nodeFile('2'));
+    expect(await log.next()).toEqual({ ok: true, path });
+    expect(cpuOf(m)).toBe('2');
+    expect(w.stats.ignoredEvents).toBeGreaterThan(0);
+    expect(w.stats).toMatchObject({ reads: 2, parses: 2 });
+  });
+
+  it('a ConfigMap volume update (the ..data symlink swapped by rename) reloads once', async () => {
+    // kubelet's atomic writer (pkg/volume/util/atomic_writer.go): the file is a symlink into
+    // `..data`, a symlink to a timestamped directory; an update writes a new directory, points
+    // `..data_tmp` at it, renames `..data_tmp` over `..data` and removes the old directory.
+    let generation = 0;
+    const publish = async (text: string): Promise<void> => {
+      const stamp = `..2026_12_07_14_00_00.00000000${++generation}`;
+      await mkdir(join(dir, stamp));
+      await writeFile(join(dir, stamp, 'metrics.yaml'), text);
+      await symlink(stamp, join(dir, '..data_tmp'));
+      await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+      if (generation > 1)
+        await rm(join(dir, `..2026_12_07_14_00_00.00000000${generation - 1}`), { recursive: true });
+    };
+    await publish(nodeFile('1'));
+    const path = join(dir, 'metrics.yaml');
+    await symlink(join('..data', 'metrics.yaml'), path);
+    const m = new MemoryMetricsProvider();
+    const log = events();
+    const w = await m.watchFile(path, { debounceMs: 20, onReload: log.onReload });
+    watch = w;
+    expect(cpuOf(m)).toBe('1');
+
+    await publish(nodeFile('2'));
+    expect(await log.next()).toEqual({ ok: true, path });
+    expect(cpuOf(m)).toBe('2');
+    // A second update is the next event, and the counters grew by one each: the first update
+    // was read and parsed exactly once.
+    await publish(nodeFile('3'));
+    expect(await log.next()).toEqual({ ok: true, path });
+    expect(cpuOf(m)).toBe('3');
+    expect(w.stats).toMatchObject({ reads: 3, parses: 3 });
+  });
+
+  it('an empty file (a half-written save) keeps the last values and is reported once', async () => {
+    const { path, m, log, w } = await watched(20);
+
+    await writeFile(path, '');
+    const failed = await log.next();
+    expect(failed.ok).toBe(false);
+    if (!failed.ok) expect(failed.error.message).toBe(`metrics file ${path} is empty`);
+    expect(cpuOf(m)).toBe('1');
+    const { reads, parses } = w.stats;
+    // The same empty content again: read, but not decoded and not reported.
+    await writeFile(path, '');
+    await until(() => w.stats.reads > reads);
+    expect(w.stats.parses).toBe(parses);
+    await writeFile(path, nodeFile('4'));
+    expect(await log.next()).toEqual({ ok: true, path });
+    expect(cpuOf(m)).toBe('4');
+    expect(w.stats.parses).toBe(parses + 1);
+  });
+
+  it('a bad file and a log of its warnings in the same directory: one warning, not a loop', async () => {
+    const path = join(dir, 'metrics.yaml');
+    await writeFile(path, nodeFile('1'));
+    const m = new MemoryMetricsProvider();
+    const seen: MetricsFileReload[] = [];
+    const log = events();
+    const w = await m.watchFile(path, {
+      debounceMs: 5,
+      onReload: (event) => {
+        seen.push(event);
+        // What `kubemetrics apiserver 2>>dir/server.log` does with the warning.
+        void appendFile(join(dir, 'server.log'), `${JSON.stringify(event)}\n`).then(() =>
+          log.onReload(event),
+        );
+      },
+    });
+    watch = w;
+    await writeFile(path, 'nodes: [');
+    expect((await log.next()).ok).toBe(false);
+    // Rewriting the same bad text is an event about the file, but the same refusal: not repeated.
+    const { reads } = w.stats;
+    await replaceFile(path, 'nodes: [');
+    await until(() => w.stats.reads > reads);
+    await replaceFile(path, nodeFile('5'));
+    expect((await log.next()).ok).toBe(true);
+    expect(seen.map((e) => e.ok)).toEqual([false, true]);
+    expect(cpuOf(m)).toBe('5');
+  });
+
+  it('an empty file is refused at the first load too', async () => {
+    const path = join(dir, 'metrics.yaml');
+    await writeFile(path, '  \n');
+    await expect(new MemoryMetricsProvider().watchFile(path)).rejects.toThrow(/is empty/);
+    await expect(new MemoryMetricsProvider().loadFile(path)).rejects.toMatchObject({
+      code: 'KUBEMETRICS_ERR_DECODE',
+    });
   });
 });

@@ -1,16 +1,19 @@
 /**
- * Reloading a metrics file when it changes. The directory is watched rather than the file:
- * editors save by writing a new file and renaming it over the old one, and Kubernetes updates a
- * mounted ConfigMap by swapping a `..data` symlink, and neither keeps the watched inode. Events
- * are debounced, and a reload whose content is unchanged does nothing. A file that fails to
- * read or decode keeps the last good values; the error goes to `onReload`.
+ * Reloading a metrics file when it changes. The directory is watched (through the apiserver's
+ * `watchFiles`), but only events naming the file itself or the `..data` link of a ConfigMap
+ * mount count: a log or anything else written next to the file costs nothing.
+ *
+ * Each reload reads the text first and compares it with what was last applied and what was last
+ * refused, so an unchanged file is never parsed again (a large file takes most of a CPU-second
+ * to parse). A file that cannot be read, is empty (a half-written save) or does not decode keeps
+ * the last good values; each distinct bad content is reported once through `onReload`, so a
+ * warning logged into the same directory cannot turn into a loop of warnings.
  */
-import { watch } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { watchFiles } from '../../apiserver/file-watcher.js';
+import type { FileWatch } from '../../apiserver/file-watcher.js';
 import { isKubemetricsError, KubemetricsError } from '../../errors.js';
 import type { MemoryMetricsSnapshot } from './metric-entries.js';
-import { readMetricsFile } from './metrics-file.js';
+import { decodeMetricsFile, readMetricsFile, readMetricsText } from './metrics-file.js';
 
 /** The outcome of one reload. */
 export type MetricsFileReload =
@@ -20,16 +23,32 @@ export type MetricsFileReload =
 export interface WatchMetricsFileOptions {
   /** Quiet time after the last change event before reloading. Default 100 ms. */
   readonly debounceMs?: number | undefined;
-  /** Called after every reload attempt that changed something or failed. Exceptions are ignored. */
+  /**
+   * Called after every reload that applied a new file (or came back to the last good one after a
+   * failure), and once for each distinct failure. Exceptions are ignored.
+   */
   readonly onReload?: ((event: MetricsFileReload) => void) | undefined;
   /** Stops watching when aborted (same as `close()`). */
   readonly signal?: AbortSignal | undefined;
+}
+
+/** What a watch did so far: how often it was woken and how much work that cost. */
+export interface MetricsFileWatchStats {
+  /** Directory events about the file (or its `..data` link). */
+  readonly events: number;
+  /** Directory events about other files, ignored. */
+  readonly ignoredEvents: number;
+  /** Times the file was read (the first load included). */
+  readonly reads: number;
+  /** Times its text was decoded (the first load included); unchanged text is not decoded. */
+  readonly parses: number;
 }
 
 /** A running watch. */
 export interface MetricsFileWatch {
   /** Stops watching; pending reloads are dropped. */
   close(): void;
+  readonly stats: MetricsFileWatchStats;
 }
 
 export const DEFAULT_DEBOUNCE_MS = 100;
@@ -54,14 +73,15 @@ export async function watchMetricsFile(
   apply: (snapshot: MemoryMetricsSnapshot) => void,
   options: WatchMetricsFileOptions = {},
 ): Promise<MetricsFileWatch> {
-  const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+  const stats = { events: 0, ignoredEvents: 0, reads: 1, parses: 1 };
   const first = await readMetricsFile(path, options.signal);
   apply(first.snapshot);
 
-  let lastText = first.text;
-  let lastFailed = false;
+  /** The text the values in memory came from. */
+  let appliedText = first.text;
+  /** What was last refused (text, or the read error's message), so it is reported only once. */
+  let refused: string | undefined;
   let closed = false;
-  let timer: NodeJS.Timeout | undefined;
   let reloading = false;
   let again = false;
 
@@ -72,6 +92,11 @@ export async function watchMetricsFile(
       // A listener's bug must not stop the watch.
     }
   };
+  const refuse = (key: string, error: unknown): void => {
+    if (closed || refused === key) return;
+    refused = key;
+    report({ ok: false, path, error: asKubemetricsError(error, path) });
+  };
 
   const reload = async (): Promise<void> => {
     if (closed) return;
@@ -81,38 +106,59 @@ export async function watchMetricsFile(
     }
     reloading = true;
     try {
-      const next = await readMetricsFile(path);
-      if (closed || (next.text === lastText && !lastFailed)) return;
-      apply(next.snapshot);
-      lastText = next.text;
-      lastFailed = false;
-      report({ ok: true, path });
-    } catch (error) {
+      let text: string;
+      try {
+        stats.reads++;
+        text = await readMetricsText(path);
+      } catch (error) {
+        refuse(`read\u0000${(error as Error).message}`, error);
+        return;
+      }
       if (closed) return;
-      lastFailed = true;
-      report({ ok: false, path, error: asKubemetricsError(error, path) });
+      if (text === appliedText) {
+        // Back to the content in memory after a bad version: nothing to apply, but say so.
+        if (refused !== undefined) {
+          refused = undefined;
+          report({ ok: true, path });
+        }
+        return;
+      }
+      if (refused === `text\u0000${text}`) return;
+      let snapshot: MemoryMetricsSnapshot;
+      try {
+        stats.parses++;
+        snapshot = decodeMetricsFile(text, path);
+        apply(snapshot);
+      } catch (error) {
+        refuse(`text\u0000${text}`, error);
+        return;
+      }
+      appliedText = text;
+      refused = undefined;
+      report({ ok: true, path });
     } finally {
       reloading = false;
       if (again && !closed) {
         again = false;
-        schedule();
+        void reload();
       }
     }
   };
 
-  const schedule = (): void => {
-    if (closed) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      void reload();
-    }, debounceMs);
-    timer.unref();
-  };
-
-  let watcher: FSWatcher;
+  let watch: FileWatch;
   try {
-    watcher = watch(dirname(resolve(path)), { persistent: false }, () => schedule());
+    watch = watchFiles([path], () => void reload(), {
+      debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      // Events only: a poll would re-read a large file for nothing (the text compare makes it
+      // cheap, but not free), and inotify works on the local and ConfigMap volumes this serves.
+      pollIntervalMs: 0,
+      requireWatch: true,
+      onEvent: (relevant) => {
+        if (relevant) stats.events++;
+        else stats.ignoredEvents++;
+      },
+      onError: (error) => refuse(`watch\u0000${error.message}`, error),
+    });
   } catch (error) {
     throw new KubemetricsError(
       'KUBEMETRICS_ERR_CONFIG',
@@ -123,18 +169,14 @@ export async function watchMetricsFile(
       },
     );
   }
-  watcher.on('error', (error) => {
-    report({ ok: false, path, error: asKubemetricsError(error, path) });
-  });
 
   const close = (): void => {
     if (closed) return;
     closed = true;
-    if (timer !== undefined) clearTimeout(timer);
-    watcher.close();
+    watch.close();
     options.signal?.removeEventListener('abort', close);
   };
   if (options.signal?.aborted === true) close();
   else options.signal?.addEventListener('abort', close, { once: true });
-  return { close };
+  return { close, stats };
 }

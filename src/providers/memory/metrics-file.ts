@@ -309,14 +309,10 @@ export function parseMetricsFile(text: string, source: string): MemoryMetricsSna
   return { custom, external, nodes, pods };
 }
 
-/** Reads and decodes a metrics file; `text` is returned so watchers can skip unchanged content. */
-export async function readMetricsFile(
-  path: string,
-  signal?: AbortSignal,
-): Promise<{ snapshot: MemoryMetricsSnapshot; text: string }> {
-  let text: string;
+/** Reads a metrics file's text; a read failure is a `KUBEMETRICS_ERR_CONFIG` naming the file. */
+export async function readMetricsText(path: string, signal?: AbortSignal): Promise<string> {
   try {
-    text = await readFile(path, { encoding: 'utf8', signal });
+    return await readFile(path, { encoding: 'utf8', signal });
   } catch (error) {
     throw new KubemetricsError(
       'KUBEMETRICS_ERR_CONFIG',
@@ -327,5 +323,28 @@ export async function readMetricsFile(
       },
     );
   }
-  return { snapshot: parseMetricsFile(text, path), text };
+}
+
+/**
+ * Decodes the text of the metrics file at `path`. Unlike {@link parseMetricsFile}, an empty (or
+ * whitespace-only) file is refused: it is what a reader sees in the middle of a non-atomic save
+ * (`>` truncates first), and loading it would wipe every metric.
+ *
+ * @throws {KubemetricsError} `KUBEMETRICS_ERR_DECODE`.
+ */
+export function decodeMetricsFile(text: string, path: string): MemoryMetricsSnapshot {
+  if (text.trim() === '')
+    throw new KubemetricsError('KUBEMETRICS_ERR_DECODE', `metrics file ${path} is empty`, {
+      hint: 'A file being written shows empty for a moment: write a new file and rename it over the old one. To serve no metrics, write {} into it.',
+    });
+  return parseMetricsFile(text, path);
+}
+
+/** Reads and decodes a metrics file; `text` is returned so watchers can skip unchanged content. */
+export async function readMetricsFile(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ snapshot: MemoryMetricsSnapshot; text: string }> {
+  const text = await readMetricsText(path, signal);
+  return { snapshot: decodeMetricsFile(text, path), text };
 }
