@@ -66,3 +66,16 @@ export {
   type WatchEventType,
   type WatchOptions,
 } from './watch.js';
+export {
+  DEFAULT_HTTP_SERVER_LIMITS,
+  answerClientError,
+  applyHttpServerLimits,
+  hasRequestBody,
+  httpServerOptions,
+  listenBacklog,
+  requestBodyTooLarge,
+  resolveHttpServerLimits,
+} from './http-limits.js';
+export type { ClientRefusal, HttpServerLimits, ResolvedHttpServerLimits } from './http-limits.js';
+export { REDACTED, isSensitiveParameter, redactRequestTarget } from './redact-query.js';
+export { RateLimitedLog } from './rate-limited-log.js';
