@@ -86,6 +86,14 @@ describe(`${DIR}: structure`, () => {
     const [container] = pod.containers as Manifest[];
     expect(container?.['livenessProbe'].httpGet).toMatchObject({ path: '/livez', scheme: 'HTTPS' });
     expect(container?.['readinessProbe'].httpGet).toMatchObject({ path: '/readyz', scheme: 'HTTPS' });
+    // Liveness only for a wedged process: at least 30 s of failed probes before a restart, each
+    // allowed more than the 1 s default (issue 11).
+    const liveness = container?.['livenessProbe'] as Record<string, number>;
+    expect((liveness['periodSeconds'] ?? 10) * (liveness['failureThreshold'] ?? 3)).toBeGreaterThanOrEqual(
+      30,
+    );
+    expect(liveness['timeoutSeconds']).toBeGreaterThanOrEqual(2);
+    expect(container?.['readinessProbe'].timeoutSeconds).toBeGreaterThanOrEqual(2);
     expect(container?.['securityContext']).toMatchObject({
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,

@@ -185,7 +185,7 @@ describe('the provider of docs/writing-a-provider.md', () => {
     ]);
   });
 
-  it('a queue service that is down is a 503 and not ready', async () => {
+  it('a queue service that is down is a 503; the server stays ready and ?verbose shows the backend', async () => {
     const down = new QueueMetricsProvider('http://127.0.0.1:1');
     const broken = createMetricsApiServer({ providers: { external: down } });
     const base = (await broken.listen()).url;
@@ -193,7 +193,8 @@ describe('the provider of docs/writing-a-provider.md', () => {
       const res = await fetch(`${base}/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/queue_depth`);
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('10');
-      expect((await fetch(`${base}/readyz`)).status).toBe(500);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${base}/readyz?verbose`)).text()).toContain('[!]provider-external');
     } finally {
       await broken.close();
     }

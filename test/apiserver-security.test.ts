@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterAccess, createMetricsApiServer } from '../src/apiserver/index.js';
-import type { MetricsApiServer } from '../src/apiserver/index.js';
+import type { Logger, MetricsApiServer } from '../src/apiserver/index.js';
 import { loadKubeConfig } from '../src/client/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
 import {
@@ -261,5 +261,91 @@ describe('configuration mistakes', () => {
     } finally {
       await open.stop();
     }
+  });
+});
+
+describe('when the reviews fail (issue 11, item 8)', () => {
+  function recordingLogger(): {
+    logger: Logger;
+    lines: { level: string; fields: Record<string, unknown>; msg: string }[];
+  } {
+    const lines: { level: string; fields: Record<string, unknown>; msg: string }[] = [];
+    const at =
+      (level: string) =>
+      (fields: Readonly<Record<string, unknown>>, msg: string): void =>
+        void lines.push({ level, fields: { ...fields }, msg });
+    return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  }
+
+  async function startWith(logger: Logger): Promise<{ url: string; ca: string; stop: () => Promise<void> }> {
+    const memory = new MemoryMetricsProvider();
+    const second = createMetricsApiServer({
+      providers: { custom: memory },
+      cluster: access,
+      authentication: {},
+      authorization: { mode: 'Webhook' },
+      logger,
+    });
+    const started = await second.start({ host: '127.0.0.1', port: 0 });
+    const ca = started.caBundle ?? '';
+    await eventually(async () => (await httpsGet(`${started.url}/readyz`, { ca })).status === 200);
+    return { url: started.url, ca, stop: () => second.stop() };
+  }
+
+  it('a failing TokenReview is logged once per cause per minute, with the count; every request is 401', async () => {
+    const { logger, lines } = recordingLogger();
+    const { url: base, ca: serverCA, stop } = await startWith(logger);
+    const failures = 40;
+    cluster.injectFault({
+      path: '/apis/authentication.k8s.io/v1/tokenreviews',
+      status: 500,
+      times: failures,
+    });
+    try {
+      for (let i = 0; i < failures; i++) {
+        // A new token each time: no cached answer, a TokenReview that fails.
+        const answer = await httpsGet(`${base}/apis/custom.metrics.k8s.io/v1beta2`, {
+          ca: serverCA,
+          headers: bearer(`unknown-token-${i}`),
+        });
+        expect(answer.status).toBe(401);
+      }
+    } finally {
+      await stop();
+    }
+    const reviewLines = lines.filter((l) => l.msg.startsWith('TokenReview failed'));
+    expect(reviewLines.map((l) => l.msg)).toEqual(['TokenReview failed', 'TokenReview failed (repeated)']);
+    expect(reviewLines[1]?.fields).toMatchObject({ repeated: failures - 1 });
+  });
+
+  it('a SubjectAccessReview that cannot be sent: 500 naming only the request id, the cause logged under it', async () => {
+    const { logger, lines } = recordingLogger();
+    const { url: base, ca: serverCA, stop } = await startWith(logger);
+    cluster.injectFault({
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      reset: true,
+      times: 1,
+    });
+    let answer: Awaited<ReturnType<typeof httpsGet>>;
+    try {
+      answer = await httpsGet(`${base}/apis/custom.metrics.k8s.io/v1beta2/namespaces/elsewhere/pods/*/x`, {
+        ca: serverCA,
+        headers: bearer('alice-token'),
+      });
+    } finally {
+      await stop();
+    }
+    expect(answer.status).toBe(500);
+    const id = String(answer.headers['audit-id']);
+    const status = JSON.parse(answer.body) as { message: string; reason: string };
+    expect(status).toMatchObject({ reason: 'InternalError' });
+    expect(status.message).toBe(
+      `Internal error occurred: the request failed; the server log has the cause under request id ${id}`,
+    );
+    const clusterAddress = new URL(cluster.url).host;
+    expect(answer.body).not.toContain(clusterAddress);
+    expect(answer.body).not.toContain('subjectaccessreviews');
+    const logged = lines.find((l) => l.level === 'error' && l.fields['reqId'] === id);
+    expect(JSON.stringify(logged)).toContain('subjectaccessreviews');
   });
 });

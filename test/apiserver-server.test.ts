@@ -561,36 +561,50 @@ describe('failing providers: Status answers, never a crash', () => {
   });
 
   it.each([
-    ['an Error', () => new Error('boom'), 'Internal error occurred: boom'],
-    ['a string', () => 'down', 'Internal error occurred: down'],
-    ['undefined', () => undefined, 'Internal error occurred: undefined'],
-    ['null', () => null, 'Internal error occurred: null'],
-    ['an object', () => ({ code: 7 }), 'Internal error occurred: {"code":7}'],
-    ['a cyclic object', () => { const o: { self?: unknown } = {}; o.self = o; return o; }, 'Internal error occurred: object'], // prettier-ignore
-    ['a symbol', () => Symbol('s'), 'Internal error occurred: symbol'],
-  ])('a provider throwing %s → 500 InternalError, synchronously or not', async (_what, thrown, message) => {
-    const errors: unknown[] = [];
-    const logger: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: () => {},
-      error: (fields) => errors.push(fields),
-    };
-    const get = await start({ providers: { custom: failing(thrown) }, logger });
-    for (const path of [
-      '/apis/custom.metrics.k8s.io/v1beta2/namespaces/a/pods/x/m',
-      '/apis/custom.metrics.k8s.io/v1beta1/namespaces/a/pods/*/m',
-    ]) {
-      const r = await get(path);
-      expect(r.status).toBe(500);
-      expect(r.body).toMatchObject({ kind: 'Status', reason: 'InternalError', code: 500, message });
-    }
-    expect(errors.length).toBe(2);
-    expect((await get('/healthz')).status).toBe(200);
-  });
+    ['an Error', () => new Error('boom'), 'boom'],
+    ['a string', () => 'down', 'down'],
+    ['undefined', () => undefined, 'undefined'],
+    ['null', () => null, 'null'],
+    ['an object', () => ({ code: 7 }), '{"code":7}'],
+    ['a cyclic object', () => { const o: { self?: unknown } = {}; o.self = o; return o; }, 'object'], // prettier-ignore
+    ['a symbol', () => Symbol('s'), 'symbol'],
+  ])(
+    'a provider throwing %s → 500 InternalError naming only the request id; the cause is logged under it',
+    async (_what, thrown, cause) => {
+      const errors: Record<string, unknown>[] = [];
+      const logger: Logger = {
+        debug: () => {},
+        info: () => {},
+        warn: () => {},
+        error: (fields) => errors.push(fields),
+      };
+      const get = await start({ providers: { custom: failing(thrown) }, logger });
+      for (const path of [
+        '/apis/custom.metrics.k8s.io/v1beta2/namespaces/a/pods/x/m',
+        '/apis/custom.metrics.k8s.io/v1beta1/namespaces/a/pods/*/m',
+      ]) {
+        const r = await get(path);
+        expect(r.status).toBe(500);
+        const id = r.headers.get('audit-id') ?? '';
+        expect(id).not.toBe('');
+        expect(r.body).toMatchObject({
+          kind: 'Status',
+          reason: 'InternalError',
+          code: 500,
+          message: `Internal error occurred: the request failed; the server log has the cause under request id ${id}`,
+        });
+        expect(errors.at(-1)).toMatchObject({ reqId: id, error: cause });
+      }
+      expect(errors.length).toBe(2);
+      expect((await get('/healthz')).status).toBe(200);
+    },
+  );
 
-  it('a provider breaking the contract → 500 naming the method and field', async () => {
+  it('a provider breaking the contract → 500; the log names the method and field', async () => {
+    const errors: Record<string, unknown>[] = [];
+    const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (f) => errors.push(f) };
     const get = await start({
+      logger,
       providers: {
         custom: {
           listCustomMetrics: () => [],
@@ -603,17 +617,16 @@ describe('failing providers: Status answers, never a crash', () => {
         },
       },
     });
+    // The client gets the request id only; the provider's author finds the method and field in the log.
     const byName = await get('/apis/custom.metrics.k8s.io/v1beta2/namespaces/a/pods/x/m');
     expect(byName.status).toBe(500);
-    expect(byName.body.message).toContain(
-      'getMetricByName returned an invalid answer: value.value must be a Quantity',
-    );
-    expect((await get('/apis/custom.metrics.k8s.io/v1beta2/namespaces/a/pods/*/m')).body.message).toContain(
-      'getMetricBySelector returned an invalid answer: expected an array',
-    );
-    expect((await get('/apis/metrics.k8s.io/v1/nodes')).body.message).toContain(
-      'node.usage.cpu must be a Quantity',
-    );
+    expect(byName.body.message).toContain(byName.headers.get('audit-id') ?? 'no id');
+    const logged = (): string => JSON.stringify(errors.at(-1));
+    expect(logged()).toContain('getMetricByName returned an invalid answer: value.value must be a Quantity');
+    await get('/apis/custom.metrics.k8s.io/v1beta2/namespaces/a/pods/*/m');
+    expect(logged()).toContain('getMetricBySelector returned an invalid answer: expected an array');
+    await get('/apis/metrics.k8s.io/v1/nodes');
+    expect(logged()).toContain('node.usage.cpu must be a Quantity');
     expect((await get('/apis/metrics.k8s.io/v1/pods')).status).toBe(500);
   });
 
@@ -770,17 +783,33 @@ describe('auth hooks', () => {
 });
 
 describe('health, version, lifecycle', () => {
-  it('readyz follows providers ready(); verbose lists the checks', async () => {
+  it('readyz does not follow providers ready() (issue 11): verbose shows the backend as degraded, /metrics as down', async () => {
     const memory = shopMetrics();
     const get = await start({ providers: { custom: memory, resource: memory } });
     expect((await get('/readyz')).text).toBe('ok');
     expect((await get('/healthz?verbose')).text).toBe('[+]ping ok\nhealthz check passed\n');
-    memory.setReady(false);
-    const notReady = await get('/readyz');
-    expect(notReady.status).toBe(500);
-    expect(notReady.text).toBe(
-      '[+]ping ok\n[-]provider-resource failed: reason withheld\n[-]provider-custom failed: reason withheld\nreadyz check failed\n',
+    expect((await get('/readyz?verbose')).text).toBe(
+      '[+]ping ok\n[+]provider-resource ok\n[+]provider-custom ok\nreadyz check passed\n',
     );
+    memory.setReady(false);
+    const degraded = await get('/readyz');
+    expect(degraded.status).toBe(200);
+    expect(degraded.text).toBe('ok');
+    const verbose = await get('/readyz?verbose');
+    expect(verbose.status).toBe(200);
+    expect(verbose.text).toBe(
+      '[+]ping ok\n' +
+        '[!]provider-resource backend unavailable (readiness unaffected): ready() returned false\n' +
+        '[!]provider-custom backend unavailable (readiness unaffected): ready() returned false\n' +
+        'readyz check passed\n',
+    );
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toContain('kubemetrics_apiserver_provider_backend_up{provider="custom"} 0');
+    memory.setReady(true);
+    expect((await get('/metrics')).text).toContain(
+      'kubemetrics_apiserver_provider_backend_up{provider="custom"} 1',
+    );
+    expect((await get('/readyz?verbose')).text).not.toContain('[!]');
     expect((await get('/livez')).status).toBe(200);
   });
 

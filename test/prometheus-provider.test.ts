@@ -523,15 +523,19 @@ describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus
     expect(stdout.text).toBe('');
   }, 60_000);
 
-  it('Prometheus stopped: 503 naming its URL and readiness false; restarted: served again without a restart', async () => {
+  it('Prometheus stopped: 503 naming its URL, /readyz still 200 with ?verbose naming Prometheus (issue 11); restarted: served again without a restart', async () => {
     await prometheus.stop();
     const down = await get(
       '/apis/custom.metrics.k8s.io/v1beta2/namespaces/shop/pods/web-1/http_requests_per_second',
     );
     expect(down.status).toBe(503);
     expect(down.body['message']).toContain(prometheus.url);
-    const readyz = await fetch(`${base}/readyz`);
-    expect(readyz.status).not.toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const verbose = await fetch(`${base}/readyz?verbose`);
+    expect(verbose.status).toBe(200);
+    expect(await verbose.text()).toContain(
+      `[!]provider-custom backend unavailable (readiness unaffected): Prometheus at ${prometheus.url}`,
+    );
     expect(provider.ready()).toBe(false);
 
     await prometheus.start();
@@ -543,6 +547,7 @@ describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus
     );
     expect(up.status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/readyz?verbose`)).text()).not.toContain('[!]');
   }, 30_000);
 });
 

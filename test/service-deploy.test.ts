@@ -94,6 +94,11 @@ describe('deploy/report-service manifests', () => {
     expect(container.resources.limits.memory).toEqual(expect.any(String));
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    // Liveness only for a wedged process: at least 30 s of failed probes before a restart (issue 11).
+    expect(
+      container.livenessProbe.periodSeconds * container.livenessProbe.failureThreshold,
+    ).toBeGreaterThanOrEqual(30);
+    expect(container.livenessProbe.timeoutSeconds).toBeGreaterThanOrEqual(2);
     // The args are ones `kubemetrics serve` accepts, and it listens on the declared port.
     expect(container.args[0]).toBe('serve');
     const options = parseServeOptions(container.args.slice(1), { KUBERNETES_SERVICE_HOST: '10.0.0.1' });

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { RateLimitedLog } from '../client/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { Authenticator, UserInfo } from './auth.js';
 import {
@@ -92,6 +93,8 @@ export interface AuthenticationDependencies {
   readonly cluster: ClusterAccess | undefined;
   readonly logger: Logger;
   readonly metrics: ServerMetrics;
+  /** Interval of the rate-limited failure log lines, ms (default 60 000; for tests). */
+  readonly logIntervalMs?: number | undefined;
 }
 
 const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -148,10 +151,20 @@ export class DelegatingAuthentication {
   #clientCA: CertificateBundle | undefined;
   #version = 0;
   #watch: FileWatch | undefined;
+  /**
+   * A TokenReview endpoint that is down fails every request with a token: one line per cause a
+   * minute, with the count, instead of one per request.
+   */
+  readonly #tokenReviewFailures: RateLimitedLog;
 
   constructor(options: AuthenticationOptions, deps: AuthenticationDependencies) {
     this.#options = options;
     this.#deps = deps;
+    this.#tokenReviewFailures = new RateLimitedLog(
+      (fields, message) => deps.logger.error(fields, message),
+      'TokenReview failed',
+      deps.logIntervalMs ?? 60_000,
+    );
     const problems: string[] = [];
     const { requestHeader, clientCA, cluster } = { ...options, cluster: deps.cluster };
     if (requestHeader?.caFile !== undefined && requestHeader.caPem !== undefined)
@@ -260,6 +273,11 @@ export class DelegatingAuthentication {
       });
   }
 
+  /** Writes the counts of rate-limited log lines still open (on shutdown). */
+  flushLogs(): void {
+    this.#tokenReviewFailures.flush();
+  }
+
   async stop(): Promise<void> {
     this.#watch?.close();
     this.#watch = undefined;
@@ -299,7 +317,8 @@ export class DelegatingAuthentication {
       } catch (error) {
         // As kube-apiserver: a review that fails is an authentication failure (401), logged.
         metrics.countAuthentication('token', 'error');
-        this.#deps.logger.error({ error: describeThrown(error) }, 'TokenReview failed');
+        const cause = describeThrown(error);
+        this.#tokenReviewFailures.log(cause, { error: cause });
         return undefined;
       }
       metrics.countAuthentication('token', user === undefined ? 'failure' : 'success');

@@ -48,7 +48,10 @@ export interface ProviderRequest {
   readonly signal: AbortSignal;
 }
 
-/** Optional readiness: `/readyz` fails while any configured provider answers `false` or throws. */
+/**
+ * Optional backend health: `false` (or a throw) is shown in `/readyz?verbose` (with the provider's
+ * `lastError` string, if it has one) and `/metrics`; it never makes the server unready (health.ts).
+ */
 export interface ReadinessCheck {
   ready?(): MaybePromise<boolean>;
 }

@@ -1,6 +1,6 @@
 /**
  * Writing answers with the headers kube-apiserver sends: JSON bodies (`Cache-Control: no-cache,
- * private`, `Audit-Id`), Status objects for errors, `text/plain` for health checks. Writes are
+ * private`, `Audit-Id`, `X-Content-Type-Options: nosniff`), Status objects for errors, `text/plain` for health checks. Writes are
  * skipped once the client is gone, so a late provider answer never throws.
  */
 import type { ServerResponse } from 'node:http';
@@ -17,6 +17,8 @@ export function sendBody(
   if (res.headersSent || res.destroyed || res.writableEnded) return;
   res.writeHead(code, {
     'Cache-Control': 'no-cache, private',
+    // Every answer is JSON or plain text; a browser must never guess HTML from it.
+    'X-Content-Type-Options': 'nosniff',
     ...headers,
     'Content-Type': contentType,
     'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,

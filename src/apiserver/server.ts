@@ -15,6 +15,17 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { failureStatus } from '../api/index.js';
 import type { VersionInfo } from '../api/index.js';
+import {
+  applyHttpServerLimits,
+  hasRequestBody,
+  httpServerOptions,
+  listenBacklog,
+  RateLimitedLog,
+  redactRequestTarget,
+  requestBodyTooLarge,
+  resolveHttpServerLimits,
+} from '../client/index.js';
+import type { HttpServerLimits, ResolvedHttpServerLimits } from '../client/index.js';
 import { KubemetricsError } from '../errors.js';
 import { callAbortable, ClientDisconnectedError, RequestTimeoutError } from './abortable.js';
 import { forbiddenStatus, requestAttributes, unauthorizedStatus } from './auth.js';
@@ -30,7 +41,7 @@ import { isServed, servedGroups } from './discovery.js';
 import type { ServedGroup } from './discovery.js';
 import { getExternalMetric } from './external-metrics-handler.js';
 import type { Answer, HandlerContext, HandlerDependencies } from './handler-context.js';
-import { answerHealth } from './health.js';
+import { answerHealth, ProviderBackends } from './health.js';
 import type { ServerReadinessCheck } from './health.js';
 import { instrumentProviders } from './instrumented-providers.js';
 import { SILENT_LOGGER } from './logger.js';
@@ -109,6 +120,12 @@ export interface MetricsApiServerOptions {
    * A handler returns any JSON value; thrown errors are answered like provider errors.
    */
   readonly debugHandlers?: Readonly<Record<string, DebugHandler>> | undefined;
+  /**
+   * What one client may hold: header/request/keep-alive timeouts, open connections, header and
+   * body sizes (`DEFAULT_HTTP_SERVER_LIMITS` from `kubemetrics/client`). Applies to `start` and
+   * `listen`; the TLS handshake gets `headersTimeoutMs` too.
+   */
+  readonly limits?: HttpServerLimits | undefined;
   /** `GET /version`. Defaults describe a v1.32-compatible server (what kubectl checks skew against). */
   readonly version?: Partial<VersionInfo> | undefined;
   /** Clock, for tests. */
@@ -302,6 +319,15 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
       ? undefined
       : createAuthorizer(options.authorization, options.cluster, metrics));
   const startable = isStartable(options.objectLister) ? options.objectLister : undefined;
+  const limits: ResolvedHttpServerLimits = resolveHttpServerLimits(options.limits, 'limits');
+  // The providers as given (not the instrumented wrappers), so a provider's `lastError` is visible.
+  const backends = new ProviderBackends(options.providers);
+  metrics.addGauge(
+    'kubemetrics_apiserver_provider_backend_up',
+    "Whether each provider's backend answers (1) or not (0), from the provider's ready(); does not affect /readyz.",
+    () => backends.snapshot().map((b) => ({ labels: { provider: b.provider }, value: b.up ? 1 : 0 })),
+  );
+  const refusals = new RateLimitedLog((fields, message) => logger.warn(fields, message), 'refused a client');
   const serverChecks: ServerReadinessCheck[] = [];
   if (delegating !== undefined)
     serverChecks.push({ name: 'authentication-config', ready: () => delegating.ready() });
@@ -350,7 +376,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
   async function answer(route: Route, match: RouteMatch, ctx: HandlerContext): Promise<Answer> {
     switch (route.kind) {
       case 'health':
-        return answerHealth(route.check, providers, ctx, logger, serverChecks);
+        return answerHealth(route.check, backends, ctx, serverChecks);
       case 'metrics':
         return {
           kind: 'text',
@@ -430,6 +456,14 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
     let user: UserInfo | undefined;
     try {
+      // No route reads a body: one that is declared too large is refused before anything else,
+      // and a connection whose body is left unread is closed after the answer instead of drained.
+      if (hasRequestBody(req)) res.setHeader('Connection', 'close');
+      const tooLarge = requestBodyTooLarge(req, limits);
+      if (tooLarge !== undefined) {
+        sendStatus(res, tooLarge);
+        return;
+      }
       const open = alwaysAllow.has(parsed.path);
       if (!open && authenticate !== undefined) {
         const authenticated: unknown = await callAbortable(() => authenticate(req, signal), signal);
@@ -500,7 +534,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
         );
         return;
       }
-      const { status, serverFault, headers } = answerForError(error);
+      const { status, serverFault, headers } = answerForError(error, id);
       if (serverFault)
         logger.error(
           { reqId: id, path: parsed.path, code: status.code, error: describeThrown(error) },
@@ -517,6 +551,8 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
           reqId: id,
           method: req.method,
           path: parsed.path,
+          // The query as sent, credentials redacted (a token passed as ?access_token= stays out).
+          url: redactRequestTarget(req.url ?? '/'),
           code: res.statusCode,
           user: user?.username,
           ms: Math.round((performance.now() - started) * 1000) / 1000,
@@ -529,11 +565,15 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       // Last resort: a bug in the pipeline itself. Answer if we still can, never rethrow.
-      logger.error({ error: describeThrown(error) }, 'unhandled error in the request pipeline');
+      const id = String(res.getHeader('Audit-Id') ?? '');
+      logger.error({ reqId: id, error: describeThrown(error) }, 'unhandled error in the request pipeline');
       try {
         sendStatus(
           res,
-          failureStatus(500, 'Internal error occurred: unhandled error in the request pipeline'),
+          failureStatus(
+            500,
+            `Internal error occurred: unhandled error in the request pipeline; the server log has the cause under request id ${id}`,
+          ),
         );
       } catch {
         res.destroy();
@@ -568,9 +608,17 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     const tls = new ServingTls(options.tls ?? {});
     const clientCAs = (): string[] => delegating?.clientCAs() ?? [];
     const created = createHttpsServer(
-      { ...tls.contextOptions(clientCAs()), requestCert: true, rejectUnauthorized: false },
+      {
+        ...tls.contextOptions(clientCAs()),
+        requestCert: true,
+        rejectUnauthorized: false,
+        ...httpServerOptions(limits),
+        // A connection that never completes its handshake is closed like one that never sends headers.
+        handshakeTimeout: limits.headersTimeoutMs,
+      },
       handler,
     );
+    applyHttpServerLimits(created, limits, refusals);
     const refresh = (): void => {
       if (secure?.server !== created) return;
       try {
@@ -616,7 +664,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     try {
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
-        created.listen(port, host, () => {
+        created.listen(port, host, listenBacklog(limits), () => {
           created.off('error', reject);
           resolve();
         });
@@ -652,6 +700,8 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     grace.unref();
     await Promise.all([closed, delegating?.stop(), startable?.stop()]);
     clearTimeout(grace);
+    refusals.flush();
+    delegating?.flushLogs();
   }
 
   return {
@@ -669,11 +719,12 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
           },
         );
       const host = listenOptions.host ?? '127.0.0.1';
-      const created = createServer(handler);
+      const created = createServer(httpServerOptions(limits), handler);
+      applyHttpServerLimits(created, limits, refusals);
       server = created;
       await new Promise<void>((resolve, reject) => {
         created.once('error', reject);
-        created.listen(listenOptions.port ?? 0, host, () => {
+        created.listen(listenOptions.port ?? 0, host, listenBacklog(limits), () => {
           created.off('error', reject);
           resolve();
         });

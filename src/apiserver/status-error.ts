@@ -77,8 +77,14 @@ export function describeThrown(error: unknown): string {
  * `StatusError` → its Status; `SelectorError` → 400 BadRequest; `ProviderUnavailableError` → 503
  * ServiceUnavailable; everything else (including non-Error values) → 500 InternalError with the
  * message kube-apiserver uses (`Internal error occurred: …`).
+ *
+ * With a `requestId` (the server answering a client) the 500 message is generic and names only
+ * that id: an unexpected error's text carries internal details (the API server's URL and paths
+ * when a SubjectAccessReview cannot be sent, backend hostnames, values a provider returned) that a
+ * client must not see. The server logs the real message under the same id. Without one (a tool
+ * such as `explain`, run by the operator) the message is kept.
  */
-export function answerForError(error: unknown): ErrorAnswer {
+export function answerForError(error: unknown, requestId?: string): ErrorAnswer {
   if (error instanceof StatusError) {
     return { status: error.status, serverFault: error.status.code >= 500, headers: {} };
   }
@@ -95,8 +101,12 @@ export function answerForError(error: unknown): ErrorAnswer {
     );
     return { status, serverFault: true, headers: valid ? { 'Retry-After': String(retry) } : {} };
   }
+  const message =
+    requestId === undefined
+      ? describeThrown(error)
+      : `the request failed; the server log has the cause under request id ${requestId}`;
   return {
-    status: failureStatus(500, `Internal error occurred: ${describeThrown(error)}`),
+    status: failureStatus(500, `Internal error occurred: ${message}`),
     serverFault: true,
     headers: {},
   };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TtlCache } from './ttl-cache.js';
 
 describe('TtlCache', () => {
@@ -35,5 +35,37 @@ describe('TtlCache', () => {
       ),
     ).rejects.toThrow('down');
     expect(cache.get('bad')).toBeUndefined();
+  });
+
+  describe('sweeping (issue 11: expired review answers never left memory)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('6,000 unique entries are gone after they expire, without their keys being asked again', () => {
+      vi.useFakeTimers();
+      const cache = new TtlCache<string>({ maxEntries: 10_000, sweepIntervalMs: 1_000 });
+      for (let i = 0; i < 6_000; i++) cache.set(`/path/${i}`, 'allowed', 10_000);
+      expect(cache.size).toBe(6_000);
+      vi.advanceTimersByTime(9_000);
+      expect(cache.size).toBe(6_000); // not expired yet: kept
+      vi.advanceTimersByTime(2_000);
+      expect(cache.size).toBe(0);
+      // Nothing left to sweep: no timer keeps running for an empty cache.
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('sweeps only what expired; the timer runs while entries remain', () => {
+      vi.useFakeTimers();
+      const cache = new TtlCache<string>({ sweepIntervalMs: 1_000 });
+      cache.set('short', 's', 500);
+      cache.set('long', 'l', 5_000);
+      vi.advanceTimersByTime(1_000);
+      expect(cache.size).toBe(1);
+      expect(cache.get('long')).toBe('l');
+      vi.advanceTimersByTime(5_000);
+      expect(cache.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

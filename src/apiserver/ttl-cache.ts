@@ -3,6 +3,12 @@
  * k8s.io/apiserver's cached token authenticator and webhook authorizer caches: each entry lives
  * for its own TTL, concurrent lookups of the same key share one call (a "singleflight"), failed
  * calls are not cached, and the cache holds a bounded number of entries (oldest evicted first).
+ *
+ * Expired entries are also swept on a timer (every `sweepIntervalMs` while the cache holds
+ * anything): without it, a burst of unique keys (6,000 distinct paths, each its own
+ * SubjectAccessReview) would stay in memory long after its answers expired, since an entry is
+ * otherwise only dropped when its own key is asked again. The timer is unref'd and only runs while
+ * there are entries, so an idle cache holds no timer and nothing keeps the process alive.
  */
 
 interface Entry<V> {
@@ -13,6 +19,8 @@ interface Entry<V> {
 export interface TtlCacheOptions {
   /** Most entries kept (default 4096). */
   readonly maxEntries?: number | undefined;
+  /** How often expired entries are swept, in ms (default 30 000). */
+  readonly sweepIntervalMs?: number | undefined;
   /** Clock in ms, for tests. */
   readonly now?: (() => number) | undefined;
 }
@@ -21,11 +29,30 @@ export class TtlCache<V> {
   readonly #entries = new Map<string, Entry<V>>();
   readonly #inflight = new Map<string, Promise<V>>();
   readonly #maxEntries: number;
+  readonly #sweepIntervalMs: number;
   readonly #now: () => number;
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: TtlCacheOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 4096;
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Drops every expired entry now. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) if (entry.expires <= now) this.#entries.delete(key);
+  }
+
+  #scheduleSweep(): void {
+    if (this.#sweeper !== undefined) return;
+    this.#sweeper = setTimeout(() => {
+      this.#sweeper = undefined;
+      this.sweep();
+      if (this.#entries.size > 0) this.#scheduleSweep();
+    }, this.#sweepIntervalMs);
+    this.#sweeper.unref();
   }
 
   get size(): number {
@@ -53,6 +80,7 @@ export class TtlCache<V> {
       if (oldest.done === true) break;
       this.#entries.delete(oldest.value);
     }
+    this.#scheduleSweep();
   }
 
   /**
@@ -86,5 +114,7 @@ export class TtlCache<V> {
 
   clear(): void {
     this.#entries.clear();
+    clearTimeout(this.#sweeper);
+    this.#sweeper = undefined;
   }
 }

@@ -96,3 +96,15 @@ export {
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './informer-backoff.js';
 export { classifyFailure, type Failure, type FailureReason } from './informer-failure.js';
 export { WatchIdleError, watchIdleTimeoutMs } from './watch.js';
+  DEFAULT_HTTP_SERVER_LIMITS,
+  answerClientError,
+  applyHttpServerLimits,
+  hasRequestBody,
+  httpServerOptions,
+  listenBacklog,
+  requestBodyTooLarge,
+  resolveHttpServerLimits,
+} from './http-limits.js';
+export type { ClientRefusal, HttpServerLimits, ResolvedHttpServerLimits } from './http-limits.js';
+export { REDACTED, isSensitiveParameter, redactRequestTarget } from './redact-query.js';
+export { RateLimitedLog } from './rate-limited-log.js';

@@ -5,7 +5,7 @@
  * | route                          | answer                                                    |
  * | ------------------------------ | --------------------------------------------------------- |
  * | `GET /healthz`                 | 200 while the process runs (no auth)                       |
- * | `GET /readyz`                  | 200 when synced and metrics fresh, else 503 (no auth)      |
+ * | `GET /readyz`                  | 200 once nodes and pods were listed, else 503 (no auth)    |
  * | `GET /` (Accept: text/html)    | the dashboard; any other Accept gets the nodes summary     |
  * | `GET /dashboard`               | the dashboard                                              |
  * | `GET /api/v1/nodes-summary`    | the per-node summary (nodes-summary.ts)                    |
@@ -14,8 +14,18 @@
  * | `GET /api/v1/events`           | server-sent events: `change` on every update, `health`     |
  * | `GET /metrics`                 | Prometheus text (prometheus-metrics.ts)                    |
  *
- * Errors are Kubernetes `Status` objects (`{"kind":"Status","code":400,"reason":"BadRequest",...}`).
- * A handler failure answers 500 and never takes the server down.
+ * Errors are Kubernetes `Status` objects (`{"kind":"Status","code":400,"reason":"BadRequest",...}`),
+ * including what Node's parser refuses (431 oversize headers, 400 malformed, 408 too slow) and a
+ * declared body too large (413). A handler failure answers 500 and never takes the server down.
+ *
+ * Readiness means "route traffic to me": the cache listed nodes and pods once. metrics-server
+ * being slow or failing, or the API server being unreachable later, does not make the service
+ * unready: its only replica would leave the Service and hide the last-known data exactly when it
+ * is most wanted. That trouble is shown instead where a reader sees it: `stale` and `reasons` in
+ * every answer's `data`, the `/readyz` body (still 200), the dashboard's warning and `/metrics`.
+ *
+ * Bounded per client: header/request/keep-alive timeouts and a connection cap (client/http-limits),
+ * and at most `maxEventStreams` dashboard event streams at once (429 beyond).
  *
  * Answers are computed once per data generation: the nodes summary, each capacity query and the
  * dashboard data are kept as encoded bytes until the cache changes, so a dashboard or a poller
@@ -26,10 +36,21 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { failureStatus } from '../api/index.js';
+import {
+  applyHttpServerLimits,
+  hasRequestBody,
+  httpServerOptions,
+  listenBacklog,
+  RateLimitedLog,
+  redactRequestTarget,
+  requestBodyTooLarge,
+  resolveHttpServerLimits,
+  type HttpServerLimits,
+} from '../client/index.js';
 import { buildReport, createPlainRowConverter, type ReportModel } from '../report/index.js';
 import type { BearerTokenCheck } from './bearer-token.js';
 import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
-import type { CacheHealth, CacheRecords, ClusterView } from './cluster-cache.js';
+import type { CacheHealth, CacheRecords, ClusterView, InformerHealth } from './cluster-cache.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';
 import { notSyncedMessage, staleWarning } from './data-freshness.js';
 import { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
@@ -62,6 +83,10 @@ export interface ReportServerOptions {
   readonly eventThrottleMs?: number | undefined;
   /** Structured logger; default: none. */
   readonly log?: ((entry: ServiceLogEntry) => void) | undefined;
+  /** Timeouts, connection cap, header and body sizes (`DEFAULT_HTTP_SERVER_LIMITS` of the client layer). */
+  readonly limits?: HttpServerLimits | undefined;
+  /** Open `/api/v1/events` streams at once (default 100); more are answered 429. */
+  readonly maxEventStreams?: number | undefined;
 }
 
 /** A running server. */
@@ -77,6 +102,30 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Routes that answer with cluster data: 503 before the first sync, a `Warning` when stale. */
 const DATA_ROUTES = new Set(['/', '/api/v1/nodes-summary', '/api/v1/capacity', '/api/v1/dashboard']);
+/** Default {@link ReportServerOptions.maxEventStreams}: a dashboard tab holds one stream. */
+export const DEFAULT_MAX_EVENT_STREAMS = 100;
+/**
+ * An event stream whose client stopped reading is ended once this much is queued for it: the
+ * heartbeat and change events would otherwise pile up in memory for as long as it stays connected.
+ */
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
+
+/** Sent with every answer: none of them is meant to be sniffed, framed or to leak its URL. */
+const COMMON_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * The dashboard page: only its own script, styles and API (no inline code, nothing from elsewhere),
+ * never inside a frame (clickjacking), no form posts or `<base>` rewrites. The script's
+ * `el.style.cssText` writes are CSSOM, which `style-src 'self'` allows.
+ */
+const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
 
 /** Answers larger than this are not kept (a `by=pod` report of a huge cluster is rare and big). */
 const MAX_CACHED_BYTES = 8 * 1024 * 1024;
@@ -114,6 +163,7 @@ class HttpError extends Error {
     readonly code: number,
     message: string,
     readonly reason?: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -126,7 +176,7 @@ function send(
   body: string,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', ...COMMON_HEADERS, ...headers });
   res.end(body);
 }
 
@@ -140,6 +190,7 @@ function sendBytes(res: ServerResponse, body: Buffer | string): void {
   res.writeHead(200, {
     'content-type': JSON_TYPE,
     'cache-control': 'no-store',
+    ...COMMON_HEADERS,
     'content-length': body.length,
   });
   res.end(body);
@@ -154,6 +205,7 @@ function sendWithData(res: ServerResponse, open: Buffer | string, data: Record<s
   res.writeHead(200, {
     'content-type': JSON_TYPE,
     'cache-control': 'no-store',
+    ...COMMON_HEADERS,
     'content-length': (typeof open === 'string' ? Buffer.byteLength(open) : open.length) + tail.length,
   });
   res.write(open);
@@ -192,6 +244,25 @@ function freshness(health: CacheHealth, generation: number): Record<string, unkn
   };
 }
 
+/**
+ * A collection's state for `/readyz`: its `lastError` only while the trouble lasts (not synced,
+ * watch down, or objects skipped), so an error from before a recovery is not shown as current.
+ */
+function currentInformerState(informer: InformerHealth): InformerHealth {
+  const troubled = !informer.synced || !informer.connected || informer.skipped > 0;
+  return troubled ? informer : { ...informer, lastError: undefined };
+}
+
+/**
+ * Ready = nodes and pods listed once (a cache that may grow a `synced` flag of its own is read
+ * through it). Nothing that happens after that makes the service unready; see the module comment.
+ */
+function syncedOnce(health: CacheHealth): boolean {
+  const own = (health as { readonly synced?: unknown }).synced;
+  if (typeof own === 'boolean') return own;
+  return health.nodes.synced && health.pods.synced;
+}
+
 function wantsHtml(req: IncomingMessage): boolean {
   const accept = req.headers.accept ?? '';
   return /\btext\/html\b/i.test(accept);
@@ -200,6 +271,10 @@ function wantsHtml(req: IncomingMessage): boolean {
 /** Starts the server and resolves once it listens. */
 export async function startReportServer(options: ReportServerOptions): Promise<ReportServer> {
   const { view, auth, log } = options;
+  const limits = resolveHttpServerLimits(options.limits, 'limits');
+  const maxStreams = options.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS;
+  if (!Number.isSafeInteger(maxStreams) || maxStreams < 0)
+    throw new RangeError(`maxEventStreams must be a whole number >= 0, got ${String(maxStreams)}`);
   const prometheus = createServiceMetrics(view, { podMetrics: options.podMetrics });
   const throttleMs = options.eventThrottleMs ?? 1000;
   const streams = new Set<ServerResponse>();
@@ -245,10 +320,11 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void
   > = {
     '/': (req, res) => {
-      if (wantsHtml(req)) send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML);
+      if (wantsHtml(req)) send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML, DASHBOARD_HEADERS);
       else sendBytes(res, summaryBytes());
     },
-    '/dashboard': (_req, res) => send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML),
+    '/dashboard': (_req, res) =>
+      send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML, DASHBOARD_HEADERS),
     '/assets/dashboard.css': (_req, res) => send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS),
     '/assets/dashboard.js': (_req, res) => send(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_JS),
     '/api/v1/nodes-summary': (_req, res) => sendBytes(res, summaryBytes()),
@@ -267,14 +343,29 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       sendWithData(res, open, freshness(view.health(), records.generation));
     },
     '/api/v1/events': (req, res) => {
+      if (streams.size >= maxStreams)
+        throw new HttpError(
+          429,
+          `too many event streams open (${maxStreams}); close another dashboard or poll /api/v1/dashboard`,
+          'TooManyRequests',
+          { 'retry-after': '10' },
+        );
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
+        ...COMMON_HEADERS,
         connection: 'keep-alive',
       });
       streams.add(res);
+      const write = (text: string): void => {
+        if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+          res.destroy();
+          return;
+        }
+        res.write(text);
+      };
       const health = (): void => {
-        res.write(
+        write(
           `event: health\ndata: ${JSON.stringify(freshness(view.health(), view.records().generation))}\n\n`,
         );
       };
@@ -283,7 +374,7 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       const emit = (): void => {
         pending = undefined;
         last = Date.now();
-        res.write(`event: change\ndata: ${JSON.stringify({ generation: view.records().generation })}\n\n`);
+        write(`event: change\ndata: ${JSON.stringify({ generation: view.records().generation })}\n\n`);
       };
       const unsubscribe = view.onChange(() => {
         if (pending !== undefined) return;
@@ -314,6 +405,12 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // No route reads a body: one declared too large is refused first, and a connection whose
+    // body is left unread is closed after the answer instead of drained.
+    if (hasRequestBody(req)) res.setHeader('connection', 'close');
+    const tooLarge = requestBodyTooLarge(req, limits);
+    if (tooLarge !== undefined)
+      throw new HttpError(tooLarge.code, tooLarge.message ?? 'request body too large', tooLarge.reason);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -324,13 +421,16 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       );
     if (path === '/healthz') return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
     if (path === '/readyz') {
+      // The same details with or without `?verbose` (kube's flag is accepted): readiness itself is
+      // the code; `stale` and `reasons` say what a reader of the data should know.
       const health = view.health();
-      return sendJSON(res, health.ready ? 200 : 503, {
-        ready: health.ready,
-        reasons: health.reasons,
+      const ready = syncedOnce(health);
+      return sendJSON(res, ready ? 200 : 503, {
+        ready,
         ...freshness(health, view.records().generation),
-        nodes: health.nodes,
-        pods: health.pods,
+        metricsError: health.metricsError ?? null,
+        nodes: currentInformerState(health.nodes),
+        pods: currentInformerState(health.pods),
       });
     }
     if (auth !== undefined && !auth.verify(req.headers.authorization))
@@ -352,7 +452,7 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     await route(req, res, url);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     const started = performance.now();
     const requestId =
       typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
@@ -364,7 +464,9 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       }
       if (error instanceof HttpError) {
         const headers: Record<string, string> =
-          error.code === 401 ? { 'www-authenticate': 'Bearer realm="kubemetrics"' } : {};
+          error.code === 401
+            ? { ...error.headers, 'www-authenticate': 'Bearer realm="kubemetrics"' }
+            : { ...error.headers };
         sendStatus(res, error.code, error.message, error.reason, headers);
       } else if (error instanceof QueryError) {
         sendStatus(res, 400, error.message, 'BadRequest');
@@ -373,7 +475,7 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
           level: 'error',
           msg: 'request failed',
           requestId,
-          path: req.url,
+          path: redactRequestTarget(req.url ?? '/'),
           error: error instanceof Error ? (error.stack ?? error.message) : String(error),
         });
         sendStatus(
@@ -390,7 +492,8 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
         msg: 'request',
         requestId,
         method: req.method,
-        path: req.url,
+        // The query as sent, credentials redacted (a token passed as ?access_token= stays out).
+        path: redactRequestTarget(req.url ?? '/'),
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
       }),
@@ -401,14 +504,16 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       fail(error);
     }
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  // One line per cause a minute: a client (or a scanner) repeating a bad request gets a count.
+  const refusals = new RateLimitedLog(
+    (fields, msg) => log?.({ ...fields, level: 'warn', msg }),
+    'refused a client',
+  );
+  applyHttpServerLimits(server, limits, refusals);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', listenBacklog(limits), () => {
       server.off('error', reject);
       resolve();
     });
@@ -420,6 +525,7 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     server,
     close: () =>
       new Promise<void>((resolve) => {
+        refusals.flush();
         for (const stream of streams) stream.end();
         server.close(() => resolve());
         server.closeAllConnections();

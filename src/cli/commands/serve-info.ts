@@ -17,7 +17,7 @@ Every HTTP request is answered from memory (docs/service.md lists the routes and
   /api/v1/nodes-summary   per-node CPU (millicores) and RAM (bytes): capacity, requests, limits, usage
   /api/v1/capacity        ?by=node|namespace|workload|pod&namespace=&labelSelector=&sort=&limit=
   /metrics                Prometheus text
-  /healthz, /readyz       liveness; readiness (synced, metrics fresher than 3 intervals)
+  /healthz, /readyz       liveness; readiness (listed once; stale data stays ready, marked stale)
 
 Flags:
       --listen HOST:PORT          Address to listen on (default 127.0.0.1:8080; 0.0.0.0:8080 in a pod)
