@@ -153,6 +153,7 @@ export function decideHpa(inputs: HpaInputs): HpaDecision {
     maxReplicas,
     behavior,
     downscaleStabilizationSeconds: options.downscaleStabilizationSeconds,
+    scaleUpLimitFactor: options.scaleUpLimitFactor,
     now: inputs.now,
     memory: inputs.memory,
     lastScaleTime: inputs.lastScaleTime,

@@ -43,6 +43,8 @@ export interface DesiredInputs {
   readonly behavior: DefaultedBehavior | undefined;
   /** `--horizontal-pod-autoscaler-downscale-stabilization`, for HPAs without behavior. */
   readonly downscaleStabilizationSeconds: number;
+  /** horizontal.go `scaleUpLimitFactor` for HPAs without behavior (default 2). */
+  readonly scaleUpLimitFactor?: number | undefined;
   readonly now: number;
   readonly memory?: ControllerMemory | undefined;
   /** `status.lastScaleTime` (epoch ms): no scale event is newer. */

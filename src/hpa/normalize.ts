@@ -38,7 +38,7 @@ export interface Limited {
 }
 
 /** `scaleUpLimitFactor` and `scaleUpLimitMinimum` of horizontal.go. */
-const SCALE_UP_LIMIT_FACTOR = 2;
+export const SCALE_UP_LIMIT_FACTOR = 2;
 const SCALE_UP_LIMIT_MINIMUM = 4;
 const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
@@ -74,9 +74,9 @@ function record(
   return next;
 }
 
-/** `calculateScaleUpLimit`: twice the current count, at least 4. */
-export function legacyScaleUpLimit(currentReplicas: number): number {
-  return Math.max(SCALE_UP_LIMIT_FACTOR * currentReplicas, SCALE_UP_LIMIT_MINIMUM);
+/** `calculateScaleUpLimit`: twice the current count (the factor), at least 4. */
+export function legacyScaleUpLimit(currentReplicas: number, factor = SCALE_UP_LIMIT_FACTOR): number {
+  return Math.max(factor * currentReplicas, SCALE_UP_LIMIT_MINIMUM);
 }
 
 /** `convertDesiredReplicasWithRules`: the clamp of an HPA without `behavior`. */
@@ -85,8 +85,9 @@ export function convertDesiredReplicasWithRules(
   desiredReplicas: number,
   minReplicas: number,
   maxReplicas: number,
+  scaleUpLimitFactor = SCALE_UP_LIMIT_FACTOR,
 ): Limited {
-  const upLimit = legacyScaleUpLimit(currentReplicas);
+  const upLimit = legacyScaleUpLimit(currentReplicas, scaleUpLimitFactor);
   const [maxAllowed, maxReason]: [number, LimitReason] =
     maxReplicas > upLimit ? [upLimit, 'ScaleUpLimit'] : [maxReplicas, 'TooManyReplicas'];
   if (desiredReplicas < minReplicas) return { replicas: minReplicas, reason: 'TooFewReplicas' };

@@ -19,6 +19,11 @@ export interface ControllerOptions {
   readonly podLevelResources: boolean;
   /** The HPAConfigurableTolerance feature gate: honour `behavior.scale{Up,Down}.tolerance`. */
   readonly configurableTolerance: boolean;
+  /**
+   * Not a flag: horizontal.go's `scaleUpLimitFactor` (2), the most an HPA without `behavior` may
+   * multiply its replicas by in one step. Upstream's controller tests raise it to 8.
+   */
+  readonly scaleUpLimitFactor: number;
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = Object.freeze({
@@ -28,6 +33,7 @@ export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = Object.freeze({
   downscaleStabilizationSeconds: 300,
   podLevelResources: true,
   configurableTolerance: true,
+  scaleUpLimitFactor: 2,
 });
 
 /** Fills unset options with the controller defaults and rejects impossible values. */
@@ -46,6 +52,7 @@ export function controllerOptions(partial: Partial<ControllerOptions> = {}): Con
   nonNegative('cpuInitializationPeriodMs', 'cpu initialization period');
   nonNegative('initialReadinessDelayMs', 'initial readiness delay');
   nonNegative('downscaleStabilizationSeconds', 'downscale stabilization window');
+  nonNegative('scaleUpLimitFactor', 'scale-up limit factor');
   return options;
 }
 

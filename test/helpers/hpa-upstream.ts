@@ -8,6 +8,7 @@
  */
 import type { ContainerMetrics, PodMetrics, PodPhase } from '../../src/api/index.js';
 import { GO_ZERO_TIME_MS, samplesFromPodMetrics, type HpaPod, type PodSample } from '../../src/hpa/index.js';
+import { parseQuantity } from '../../src/quantity/index.js';
 
 /** A fixed "now" for every upstream case (upstream uses time.Now()). */
 export const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -24,7 +25,11 @@ export const UPSTREAM_OPTIONS = {
   downscaleStabilizationSeconds: 300,
   podLevelResources: true,
   configurableTolerance: true,
+  scaleUpLimitFactor: 2,
 } as const;
+
+/** horizontal_test.go's `init()` raises `scaleUpLimitFactor` to 8 for every controller test. */
+export const CONTROLLER_TEST_OPTIONS = { ...UPSTREAM_OPTIONS, scaleUpLimitFactor: 8 } as const;
 
 export const DEFAULT_TOLERANCES = { scaleDown: 0.1, scaleUp: 0.1 } as const;
 
@@ -91,6 +96,57 @@ export function customSamples(levels: readonly number[]): PodSample[] {
     pod: `test-pod-${i}`,
     milli: BigInt(milli),
     timestamp: GO_ZERO_TIME_MS,
+    windowMs: 60_000,
+  }));
+}
+
+/**
+ * horizontal_test.go `prepareTestClient` pods: `reportedCPURequests` pods (or `statusReplicas`
+ * pods of 1 CPU when no requests are given), each request split over two containers (integer
+ * halves), the Ready condition's transition time equal to the start time (Go's zero time unless
+ * given).
+ */
+export function controllerPods(s: {
+  readonly statusReplicas: number;
+  readonly requests?: readonly string[] | undefined;
+  readonly readiness?: readonly ('True' | 'False')[] | undefined;
+  readonly startTime?: readonly number[] | undefined;
+  readonly phase?: readonly PodPhase[] | undefined;
+  readonly deleting?: readonly boolean[] | undefined;
+}): HpaPod[] {
+  const count = s.requests === undefined ? s.statusReplicas : s.requests.length;
+  return Array.from({ length: count }, (_, i) => {
+    const request = s.requests?.[i] ?? '1.0';
+    const half = `${parseQuantity(request).milliValue() / 2n}m`;
+    const start = s.startTime?.[i] ?? GO_ZERO_TIME_MS;
+    return {
+      name: `test-pod-${i}`,
+      phase: s.phase?.[i] ?? 'Running',
+      deleting: s.deleting?.[i] ?? false,
+      startTime: start,
+      ready: { status: s.readiness?.[i] ?? 'True', lastTransitionTime: start },
+      containers: [
+        { name: 'container1', requests: { cpu: half } },
+        { name: 'container2', requests: { cpu: half } },
+      ],
+    };
+  });
+}
+
+/** horizontal_test.go resource metrics: pod i reports `levels[i] / 2` (integer) on each container, now. */
+export function controllerCpuSamples(levels: readonly number[], container?: string): PodSample[] {
+  return resourceSamples(
+    levels.map((l) => [Math.floor(l / 2), Math.floor(l / 2)]),
+    { container, timestamp: NOW },
+  );
+}
+
+/** horizontal_test.go custom metrics: pod i reports `levels[i]` milli-units, now. */
+export function controllerPodSamples(levels: readonly number[]): PodSample[] {
+  return levels.map((milli, i) => ({
+    pod: `test-pod-${i}`,
+    milli: BigInt(milli),
+    timestamp: NOW,
     windowMs: 60_000,
   }));
 }
