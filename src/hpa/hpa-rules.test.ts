@@ -14,6 +14,8 @@ import {
   resourceUtilizationReplicas,
   samplesFromPodMetrics,
   type HorizontalPodAutoscalerSpec,
+  type HpaDecision,
+  type HpaInputs,
   type HpaPod,
   type PodSample,
 } from './index.js';
@@ -125,24 +127,30 @@ function spec(extra: Partial<HorizontalPodAutoscalerSpec> = {}): HorizontalPodAu
   };
 }
 const pods3 = [pod('a'), pod('b'), pod('c')];
+/** Three replicas of `web`, last rescaled long ago; each test overrides what it is about. */
+const decide = (fields: Partial<HpaInputs>): HpaDecision =>
+  decideHpa({
+    spec: spec(),
+    scale: { specReplicas: 3, statusReplicas: 3 },
+    pods: pods3,
+    metrics: [],
+    now: NOW,
+    lastScaleTime: OLD,
+    ...fields,
+  });
 // 268m of 500m = 53 %: a 7 % excess, inside the default 10 % band.
 const slightlyHot = { samples: [sample('a', 268), sample('b', 268), sample('c', 268)] };
 
 describe('per-HPA tolerance (behavior.scaleUp/scaleDown.tolerance)', () => {
   it('the default 10 % band keeps 3 replicas at 53 % of a 50 % target', () => {
-    const d = decideHpa({
-      spec: spec(),
-      scale: { specReplicas: 3, statusReplicas: 3 },
-      pods: pods3,
+    const d = decide({
       metrics: [slightlyHot],
-      now: NOW,
-      lastScaleTime: OLD,
     });
     expect(d.metrics[0]?.proposedReplicas).toBe(3);
     expect(d.tolerances).toEqual(TOL);
   });
   it('a 5 % scale-up tolerance scales to 4', () => {
-    const d = decideHpa({
+    const d = decide({
       spec: spec({ behavior: { scaleUp: { tolerance: '0.05' } } }),
       scale: { specReplicas: 3, statusReplicas: 3 },
       pods: pods3,
@@ -155,7 +163,7 @@ describe('per-HPA tolerance (behavior.scaleUp/scaleDown.tolerance)', () => {
     expect(d.desiredReplicas).toBe(4);
   });
   it('is ignored when the HPAConfigurableTolerance gate is off', () => {
-    const d = decideHpa({
+    const d = decide({
       spec: spec({ behavior: { scaleUp: { tolerance: '0.05' } } }),
       scale: { specReplicas: 3, statusReplicas: 3 },
       pods: pods3,
@@ -168,7 +176,7 @@ describe('per-HPA tolerance (behavior.scaleUp/scaleDown.tolerance)', () => {
   });
   it('a negative tolerance is a clear input error', () => {
     const bad = (): unknown =>
-      decideHpa({
+      decide({
         spec: spec({ behavior: { scaleDown: { tolerance: '-0.1' } } }),
         scale: { specReplicas: 3, statusReplicas: 3 },
         pods: pods3,
@@ -186,23 +194,25 @@ describe('every pod unready', () => {
   );
   const hot = { samples: ['a', 'b', 'c'].map((n) => sample(n, 900)) };
   it('CPU: no counted pod → the metric fails with the controller message and each pod says why', () => {
-    const d = decideHpa({
-      spec: spec(),
-      scale: { specReplicas: 3, statusReplicas: 3 },
+    const d = decide({
       pods: starting,
       metrics: [hot],
-      now: NOW,
     });
     expect(d.metrics[0]?.error).toEqual({
       reason: 'FailedGetResourceMetric',
       message: 'did not receive metrics for targeted pods (pods might be unready)',
     });
+    expect(d.metrics[0]?.pods?.map((p) => [p.pod, p.group, p.reason])).toEqual([
+      ['a', 'unready', 'NotReadyDuringCpuInitialization'],
+      ['b', 'unready', 'NotReadyDuringCpuInitialization'],
+      ['c', 'unready', 'NotReadyDuringCpuInitialization'],
+    ]);
     expect(d.recommendation?.blocked).toBe('all-metrics-invalid');
     expect(d.desiredReplicas).toBeUndefined();
     expect(d.summary).toMatch(/cannot compute/);
   });
   it('a Pods metric does not apply the CPU readiness rules: the same pods count', () => {
-    const d = decideHpa({
+    const d = decide({
       spec: spec({
         metrics: [
           {
@@ -285,17 +295,18 @@ describe('behavior that one look cannot know: desiredReplicas ranges', () => {
     expect([d.min.replicas, d.max.replicas]).toEqual([3, 6]);
     expect(d.unknowns[0]).toMatch(/last 300s/);
   });
+  const watched = (completeSince: number) => ({
+    recommendations: [{ replicas: 4, timestamp: NOW - 60_000 }],
+    scaleUpEvents: [],
+    scaleDownEvents: [],
+    completeSince,
+  });
   it('a watcher whose history covers the window makes it exact', () => {
     const d = desiredReplicas({
       ...base,
       currentReplicas: 5,
       recommendation: 3,
-      memory: {
-        recommendations: [{ replicas: 4, timestamp: NOW - 60_000 }],
-        scaleUpEvents: [],
-        scaleDownEvents: [],
-        completeSince: NOW - 301_000,
-      },
+      memory: watched(NOW - 301_000),
     });
     expect(d).toMatchObject({ exact: true, min: { replicas: 4 }, max: { replicas: 4 }, unknowns: [] });
   });
@@ -304,12 +315,7 @@ describe('behavior that one look cannot know: desiredReplicas ranges', () => {
       ...base,
       currentReplicas: 5,
       recommendation: 3,
-      memory: {
-        recommendations: [{ replicas: 4, timestamp: NOW - 60_000 }],
-        scaleUpEvents: [],
-        scaleDownEvents: [],
-        completeSince: NOW - 120_000,
-      },
+      memory: watched(NOW - 120_000),
     });
     expect([d.exact, d.min.replicas, d.max.replicas]).toEqual([false, 4, 6]);
   });
@@ -432,35 +438,18 @@ describe('inputs from wire objects', () => {
 describe('bad input is named, never a silent zero', () => {
   it('maxReplicas below 1', () => {
     expect(() =>
-      decideHpa({
-        spec: spec({ maxReplicas: 0 }),
-        scale: { specReplicas: 1, statusReplicas: 1 },
-        pods: [],
-        metrics: [],
-        now: NOW,
-      }),
+      decide({ spec: spec({ maxReplicas: 0 }), scale: { specReplicas: 1, statusReplicas: 1 }, pods: [] }),
     ).toThrow(/HPA spec.maxReplicas must be an integer >= 1/);
   });
   it('one observation per metric', () => {
     expect(() =>
-      decideHpa({
-        spec: spec(),
-        scale: { specReplicas: 3, statusReplicas: 3 },
-        pods: pods3,
+      decide({
         metrics: [],
-        now: NOW,
       }),
     ).toThrow(/1 metric\(s\) in the HPA spec but 0 observation\(s\) given/);
   });
   it('a spec without metrics gets the API default (CPU at 80 %)', () => {
-    const d = decideHpa({
-      spec: spec({ metrics: [] }),
-      scale: { specReplicas: 3, statusReplicas: 3 },
-      pods: pods3,
-      metrics: [slightlyHot],
-      now: NOW,
-      lastScaleTime: OLD,
-    });
+    const d = decide({ spec: spec({ metrics: [] }), metrics: [slightlyHot] });
     expect(d.metrics[0]).toMatchObject({
       type: 'Resource',
       name: 'cpu',

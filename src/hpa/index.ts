@@ -22,6 +22,7 @@ export type {
   AverageValueInputs,
   Cancellation,
   PodDetail,
+  PodMetricFailure,
   PodMetricInputs,
   PodMetricOutcome,
   PodMetricResult,

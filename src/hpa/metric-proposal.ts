@@ -12,9 +12,11 @@ import {
   valueTargetReplicas,
   type ObjectMetricResult,
 } from './object-metric-replicas.js';
+import type { PodClassification } from './classify.js';
 import {
   averageValueReplicas,
   resourceUtilizationReplicas,
+  type PodMetricFailure,
   type PodMetricResult,
 } from './pod-metric-replicas.js';
 import type { MetricSpec, MetricTarget } from './spec.js';
@@ -50,6 +52,8 @@ export interface MetricProposal {
   readonly error?: { readonly reason: MetricFailureReason; readonly message: string } | undefined;
   /** Every intermediate number of the calculation. */
   readonly calculation?: PodMetricResult | ObjectMetricResult | undefined;
+  /** On a failure after the pods were classified (e.g. every pod unready): each pod and why. */
+  readonly pods?: readonly PodClassification[] | undefined;
 }
 
 export interface ProposalContext {
@@ -118,7 +122,7 @@ export function proposeForMetric(
     outcome: (PodMetricResult | ObjectMetricResult) | { ok: false; message: string },
   ): MetricProposal => {
     const result = outcome as Outcome;
-    if (!result.ok) return fail(result.message, extra);
+    if (!result.ok) return fail(result.message, { ...extra, pods: (outcome as PodMetricFailure).pods });
     return {
       ...base,
       ...extra,
@@ -182,7 +186,7 @@ export function proposeForMetric(
     );
   }
 
-  const kind = spec.type === 'Object' ? 'object' : 'external';
+  const kind: 'object' | 'external' = spec.type === 'Object' ? 'object' : 'external';
   const target = spec.type === 'Object' ? spec.object?.target : spec.external?.target;
   if (target === undefined) return fail(`spec.metrics[${index}].${kind} is missing`);
   if (values === undefined) return fail(`an ${kind} metric needs values, not samples`);
@@ -195,31 +199,14 @@ export function proposeForMetric(
     spec.type === 'Object'
       ? target.type === 'Value' && target.value !== undefined
       : target.value !== undefined;
-  if (useAverage) {
-    const targetMilli = milli(target.averageValue as string);
+  if (useAverage || useValue) {
+    const targetMilli = milli((useAverage ? target.averageValue : target.value) as string);
+    const common = { targetMilli, values, kind, tolerances: ctx.tolerances };
     return finish(
-      { targetType: 'AverageValue', target: targetMilli },
-      averageValueTargetReplicas({
-        statusReplicas: ctx.statusReplicas,
-        targetMilli,
-        values,
-        kind,
-        tolerances: ctx.tolerances,
-      }),
-    );
-  }
-  if (useValue) {
-    const targetMilli = milli(target.value as string);
-    return finish(
-      { targetType: 'Value', target: targetMilli },
-      valueTargetReplicas({
-        currentReplicas: ctx.specReplicas,
-        targetMilli,
-        values,
-        kind,
-        pods: ctx.pods,
-        tolerances: ctx.tolerances,
-      }),
+      { targetType: useAverage ? 'AverageValue' : 'Value', target: targetMilli },
+      useAverage
+        ? averageValueTargetReplicas({ ...common, statusReplicas: ctx.statusReplicas })
+        : valueTargetReplicas({ ...common, currentReplicas: ctx.specReplicas, pods: ctx.pods }),
     );
   }
   return fail(`invalid ${kind} metric source: neither a value target nor an average value target was set`);

@@ -183,6 +183,38 @@ function periodStart(
   );
 }
 
+/**
+ * The count the policies allow now, for one direction (horizontal.go
+ * `calculateScaleUpLimitWithScalingRules` / `calculateScaleDownLimitWithBehaviors`): each policy
+ * proposes a count from the count at its period's start; `Max` takes the largest change (the highest
+ * count going up, the lowest going down), `Min` the smallest, `Disabled` none.
+ */
+function limitFromPolicies(
+  direction: 'up' | 'down',
+  currentReplicas: number,
+  events: ScaleEvents,
+  rules: DefaultedScalingRules,
+  now: number,
+): number {
+  if (rules.selectPolicy === 'Disabled') return currentReplicas;
+  const pickHigher = (direction === 'up') === (rules.selectPolicy !== 'Min');
+  let result = pickHigher ? INT32_MIN : INT32_MAX;
+  for (const policy of rules.policies) {
+    const start = periodStart(currentReplicas, policy.periodSeconds, events, now);
+    const proposed =
+      direction === 'up'
+        ? policy.type === 'Pods'
+          ? start + policy.value
+          : // Rounded up, or a small Percent policy could never add a pod.
+            Math.ceil(start * (1 + policy.value / 100))
+        : policy.type === 'Pods'
+          ? start - policy.value
+          : Math.trunc(start * (1 - policy.value / 100));
+    result = pickHigher ? Math.max(result, proposed) : Math.min(result, proposed);
+  }
+  return result;
+}
+
 /** `calculateScaleUpLimitWithScalingRules`: the most pods the scale-up policies allow now. */
 export function scaleUpLimit(
   currentReplicas: number,
@@ -190,16 +222,7 @@ export function scaleUpLimit(
   rules: DefaultedScalingRules,
   now: number,
 ): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? INT32_MAX : INT32_MIN;
-  for (const policy of rules.policies) {
-    const start = periodStart(currentReplicas, policy.periodSeconds, events, now);
-    const proposed =
-      policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100));
-    result = pickMin ? Math.min(result, proposed) : Math.max(result, proposed);
-  }
-  return result;
+  return limitFromPolicies('up', currentReplicas, events, rules, now);
 }
 
 /** `calculateScaleDownLimitWithBehaviors`: the fewest pods the scale-down policies allow now. */
@@ -209,16 +232,7 @@ export function scaleDownLimit(
   rules: DefaultedScalingRules,
   now: number,
 ): number {
-  if (rules.selectPolicy === 'Disabled') return currentReplicas;
-  const pickMin = rules.selectPolicy === 'Min';
-  let result = pickMin ? INT32_MIN : INT32_MAX;
-  for (const policy of rules.policies) {
-    const start = periodStart(currentReplicas, policy.periodSeconds, events, now);
-    const proposed =
-      policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
-    result = pickMin ? Math.max(result, proposed) : Math.min(result, proposed);
-  }
-  return result;
+  return limitFromPolicies('down', currentReplicas, events, rules, now);
 }
 
 export interface RateInputs {

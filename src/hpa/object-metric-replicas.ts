@@ -52,6 +52,25 @@ function sumWrapCapped(values: readonly bigint[]): bigint {
   return total;
 }
 
+/** The object's value, or the external series summed the calculator's way; undefined when none came back. */
+function metricTotal(
+  inputs: { readonly values: readonly bigint[]; readonly kind: 'object' | 'external' },
+  sum: (values: readonly bigint[]) => bigint,
+): bigint | undefined {
+  if (inputs.values.length === 0) return undefined;
+  return inputs.kind === 'external' ? sum(inputs.values) : inputs.values[0];
+}
+
+function noValues(kind: 'object' | 'external'): Failure {
+  return {
+    ok: false,
+    message:
+      kind === 'external'
+        ? 'no metrics returned from external metrics API'
+        : 'no metric value returned for the object',
+  };
+}
+
 export interface ValueTargetInputs {
   /** `scale.spec.replicas`. */
   readonly currentReplicas: number;
@@ -66,16 +85,8 @@ export interface ValueTargetInputs {
 
 /** `GetObjectMetricReplicas` / `GetExternalMetricReplicas` via `getUsageRatioReplicaCount`. */
 export function valueTargetReplicas(inputs: ValueTargetInputs): ObjectMetricOutcome {
-  if (inputs.values.length === 0) {
-    return {
-      ok: false,
-      message:
-        inputs.kind === 'external'
-          ? 'no metrics returned from external metrics API'
-          : 'no metric value returned for the object',
-    };
-  }
-  const totalMilli = inputs.kind === 'external' ? sumCapped(inputs.values) : (inputs.values[0] as bigint);
+  const totalMilli = metricTotal(inputs, sumCapped);
+  if (totalMilli === undefined) return noValues(inputs.kind);
   const usageRatio = Number(totalMilli) / Number(inputs.targetMilli);
   const withinTolerance = isWithinTolerance(inputs.tolerances, usageRatio);
   const base = {
@@ -129,16 +140,8 @@ export interface AverageValueTargetInputs {
 
 /** `GetObjectPerPodMetricReplicas` / `GetExternalPerPodMetricReplicas`. */
 export function averageValueTargetReplicas(inputs: AverageValueTargetInputs): ObjectMetricOutcome {
-  if (inputs.values.length === 0) {
-    return {
-      ok: false,
-      message:
-        inputs.kind === 'external'
-          ? 'no metrics returned from external metrics API'
-          : 'no metric value returned for the object',
-    };
-  }
-  const totalMilli = inputs.kind === 'external' ? sumWrapCapped(inputs.values) : (inputs.values[0] as bigint);
+  const totalMilli = metricTotal(inputs, sumWrapCapped);
+  if (totalMilli === undefined) return noValues(inputs.kind);
   const total = Number(totalMilli);
   const target = Number(inputs.targetMilli);
   const usageRatio = total / (target * inputs.statusReplicas);

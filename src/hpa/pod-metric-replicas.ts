@@ -73,7 +73,10 @@ export interface PodMetricResult {
   readonly explanation: string;
 }
 
-export type PodMetricOutcome = PodMetricResult | Failure;
+/** A failure after the pods were classified carries them, so an explanation can say why each pod did not count. */
+export type PodMetricFailure = Failure & { readonly pods?: readonly PodClassification[] | undefined };
+
+export type PodMetricOutcome = PodMetricResult | PodMetricFailure;
 
 interface RatioResult {
   readonly ok: true;
@@ -112,10 +115,14 @@ function run<R extends RatioResult>(
   for (const s of sampleMap(inputs.samples).values()) values.set(s.pod, s.milli);
   for (const pod of [...groups.ignored, ...groups.unready]) values.delete(pod);
   if (values.size === 0) {
-    return { ok: false, message: 'did not receive metrics for targeted pods (pods might be unready)' };
+    return {
+      ok: false,
+      message: 'did not receive metrics for targeted pods (pods might be unready)',
+      pods: classified,
+    };
   }
   const failed = beforeRatio?.();
-  if (failed !== undefined) return failed;
+  if (failed !== undefined) return { ...failed, pods: classified };
   const first = strategy.ratio(values);
   if (!first.ok) return first;
   const known = new Set(classified.map((p) => p.pod));

@@ -106,14 +106,9 @@ export function customSamples(levels: readonly number[]): PodSample[] {
  * halves), the Ready condition's transition time equal to the start time (Go's zero time unless
  * given).
  */
-export function controllerPods(s: {
-  readonly statusReplicas: number;
-  readonly requests?: readonly string[] | undefined;
-  readonly readiness?: readonly ('True' | 'False')[] | undefined;
-  readonly startTime?: readonly number[] | undefined;
-  readonly phase?: readonly PodPhase[] | undefined;
-  readonly deleting?: readonly boolean[] | undefined;
-}): HpaPod[] {
+export function controllerPods(
+  s: Omit<PodScenario, 'count'> & { readonly statusReplicas: number },
+): HpaPod[] {
   const count = s.requests === undefined ? s.statusReplicas : s.requests.length;
   return Array.from({ length: count }, (_, i) => {
     const request = s.requests?.[i] ?? '1.0';
