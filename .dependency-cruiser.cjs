@@ -30,6 +30,8 @@ module.exports = {
     layer('providers', ['quantity', 'api', 'client', 'apiserver']),
     layer('service', ['quantity', 'api', 'client', 'report']),
     layer('testing', ['quantity', 'api']),
+    // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
+    layer('hpa', ['quantity', 'api']),
     layer('cli', ['quantity', 'api', 'client', 'report', 'service', 'apiserver', 'providers', 'testing']),
     {
       name: 'no-test-imports-in-src',
