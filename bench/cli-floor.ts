@@ -4,7 +4,7 @@
  * (`limit=500` + `continue`, the pod field selector `kubectl describe node` uses), read the
  * NodeMetrics and PodMetrics lists, and `JSON.parse` every body. Nothing is kept, sorted or printed:
  * each page is parsed, its items counted and dropped. Prints one JSON line on stdout:
- * `{ "requests", "items", "bytes" }`.
+ * `{ "requests", "items", "bytes", "retries" }`.
  *
  * Two ways to read, chosen by BENCH_FLOOR_MODE:
  * - `sequential`: one request at a time (the naive reader).
@@ -26,6 +26,8 @@ export interface FloorResult {
   requests: number;
   items: number;
   bytes: number;
+  /** GETs sent again after a connection reset. */
+  retries: number;
 }
 
 /** The field selector of `kubectl describe node`'s pod list (describe.go, `describeNode`). */
@@ -42,6 +44,29 @@ interface List {
   items: unknown[];
 }
 
+/**
+ * One GET, sent again once when the connection was reset: a keep-alive connection can be closed by
+ * the server while this process is busy parsing a large body, and client-go retries a GET after a
+ * connection reset too (rest/request.go, `IsConnectionReset` in its retry check).
+ */
+async function getRetryingOnReset(
+  url: string,
+  dispatcher: Agent,
+  headers: Record<string, string>,
+  total: FloorResult,
+): Promise<{ statusCode: number; text: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await request(url, { dispatcher, headers });
+      return { statusCode: response.statusCode, text: await response.body.text() };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt > 1 || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) throw error;
+      total.retries += 1;
+    }
+  }
+}
+
 async function readList(
   server: string,
   dispatcher: Agent,
@@ -56,10 +81,8 @@ async function readList(
       : '';
     const separator = list.path.includes('?') ? '&' : '?';
     const url = `${server}${list.path}${query === '' ? '' : separator + query}`;
-    const response = await request(url, { dispatcher, headers });
-    const text = await response.body.text();
-    if (response.statusCode !== 200)
-      throw new Error(`GET ${url}: ${response.statusCode} ${text.slice(0, 200)}`);
+    const { statusCode, text } = await getRetryingOnReset(url, dispatcher, headers, total);
+    if (statusCode !== 200) throw new Error(`GET ${url}: ${statusCode} ${text.slice(0, 200)}`);
     const page = JSON.parse(text) as List;
     total.requests += 1;
     total.items += page.items.length;
@@ -83,7 +106,7 @@ async function main(): Promise<void> {
   }
   const dispatcher = new Agent({ connect: { ca } });
   const headers = { accept: 'application/json', authorization: `Bearer ${token}` };
-  const total: FloorResult = { requests: 0, items: 0, bytes: 0 };
+  const total: FloorResult = { requests: 0, items: 0, bytes: 0, retries: 0 };
   if (mode === 'concurrent') {
     await Promise.all(LISTS.map((list) => readList(server, dispatcher, headers, list, total)));
   } else {

@@ -112,7 +112,10 @@ interface Command {
    * For a command that takes many minutes: run it once, without a warm-up, stopped after `limitMs`;
    * `partial` says from its output so far how far it got.
    */
-  readonly once?: { readonly limitMs: number; readonly partial: (stdout: string) => string };
+  readonly once?: {
+    readonly limitMs: number;
+    readonly partial: (stdout: string) => { readonly text: string; readonly fractionDone: number };
+  };
   /** From the warm-up's output, what the command read or printed, e.g. "12 requests, 3 MB read". */
   readonly describeOutput?: (stdout: string) => string;
 }
@@ -215,7 +218,13 @@ interface Samples {
   readonly ms: (number | undefined)[];
   readonly rssMB: number[];
   timedOut: boolean;
+  /** Why the warm-up failed: the contender is then left out of the measured rounds. */
   failure?: string;
+  /** Measured runs that failed (timed out or exited non-zero), with the last error. */
+  failedRuns: number;
+  lastError?: string;
+  /** For a run stopped at its limit: the whole run's time extrapolated from the part done. */
+  estimatedMs?: number;
   note: string;
 }
 
@@ -240,13 +249,27 @@ const size = (bytes: number): string =>
       ? `${(bytes / 1e3).toFixed(0)} kB`
       : `${bytes} B`;
 
+/** A failed run in one line: the exit status and the error's own line of stderr (not its stack). */
+function failureText(result: RunResult): string {
+  if (result.timedOut) return `stopped after ${seconds(TIMEOUT_MS)} s`;
+  const lines = result.stderr.trim().split('\n');
+  const error = lines.find((line) => /^\w*Error\b|^error:/i.test(line.trim())) ?? lines.at(-1) ?? '';
+  return `exit ${result.exitCode}: ${error.trim()}`;
+}
+
 async function runComparison(
   comparison: Comparison,
   cluster: ClusterProcess | undefined,
   env: NodeJS.ProcessEnv,
 ) {
   const { contenders } = comparison;
-  const samples: Samples[] = contenders.map(() => ({ ms: [], rssMB: [], timedOut: false, note: '' }));
+  const samples: Samples[] = contenders.map(() => ({
+    ms: [],
+    rssMB: [],
+    timedOut: false,
+    failedRuns: 0,
+    note: '',
+  }));
   const scratch = mkdtempSync(join(tmpdir(), 'kubemetrics-cli-bench-out-'));
   const say = (text: string): void => progress(`${comparison.size}: ${text}`);
   try {
@@ -265,15 +288,21 @@ async function runComparison(
         s.ms.push(result.timedOut ? undefined : result.ms);
         if (result.rssMB !== undefined) s.rssMB.push(result.rssMB);
         s.timedOut = result.timedOut;
-        s.note = result.timedOut
-          ? `stopped after ${Math.round(limitMs / 1000)} s: ${command.once.partial(output)}; ${made}`
-          : `one run; ${made}`;
+        if (result.timedOut) {
+          const partial = command.once.partial(output);
+          if (partial.fractionDone > 0) s.estimatedMs = limitMs / partial.fractionDone;
+          const estimate =
+            s.estimatedMs === undefined ? '' : ` (all at that rate: ~${seconds(s.estimatedMs)} s)`;
+          s.note = `stopped after ${seconds(limitMs)} s: ${partial.text}${estimate}; ${made}`;
+        } else {
+          s.note = `one run; ${made}`;
+        }
       } else {
         const out = command.describeOutput?.(output) ?? `${size(Buffer.byteLength(output))} out`;
         s.note = [made, out].filter((t) => t !== '').join(', ');
       }
       if (!result.timedOut && result.exitCode !== 0) {
-        s.failure = `exit ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-2).join(' / ')}`;
+        s.failure = failureText(result);
       }
       say(
         `warm-up ${command.label}: ${seconds(result.ms)} s${result.timedOut ? ' (stopped)' : ''}, ${s.note}${s.failure === undefined ? '' : `, FAILED ${s.failure}`}`,
@@ -287,12 +316,12 @@ async function runComparison(
         const ok = !result.timedOut && result.exitCode === 0;
         s.ms[round] = ok ? result.ms : undefined;
         if (ok && result.rssMB !== undefined) s.rssMB.push(result.rssMB);
-        if (!ok)
-          s.failure = result.timedOut
-            ? `stopped after ${TIMEOUT_MS / 1000} s`
-            : `exit ${result.exitCode}: ${result.stderr.trim().slice(-300)}`;
+        if (!ok) {
+          s.failedRuns += 1;
+          s.lastError = failureText(result);
+        }
         say(
-          `round ${round + 1}/${comparison.runs} ${command.label}: ${ok ? `${seconds(result.ms)} s, ${megabytes(result.rssMB) ?? '?'} MB` : `FAILED ${s.failure}`}`,
+          `round ${round + 1}/${comparison.runs} ${command.label}: ${ok ? `${seconds(result.ms)} s, ${megabytes(result.rssMB) ?? '?'} MB` : `FAILED ${s.lastError}`}`,
         );
       }
     }
@@ -330,17 +359,44 @@ function comparisonRows(comparison: Comparison, samples: readonly Samples[]): Ro
       });
       ratio = median(defined(perRound));
     }
-    const figures: PairFigures = { oursMs, oursRssMB: median(ours.rssMB), ratio, ratioIsUpperBound };
+    const oursRssMB = median(ours.rssMB);
+    const figures: PairFigures = { oursMs, oursRssMB, ratio, ratioIsUpperBound };
     const judged = pair.target !== undefined && (pair.floor !== true || pair === fastestFloor);
-    const met = judged ? pair.target.met(figures) : undefined;
+    let met = judged ? pair.target.met(figures) : undefined;
+    // A bound that does not settle the target: judge the run extrapolated from the part it did.
+    const estimatedRatio =
+      ratioIsUpperBound && oursMs !== undefined && theirs.estimatedMs !== undefined
+        ? oursMs / theirs.estimatedMs
+        : undefined;
+    let metText = met === undefined ? (judged ? '?' : '') : met ? 'yes' : '**no**';
+    if (judged && met !== true && estimatedRatio !== undefined) {
+      met = pair.target.met({ ...figures, ratio: estimatedRatio, ratioIsUpperBound: false });
+      metText = `${met === true ? 'yes' : '**no**'} (estimated)`;
+    }
+    const estimate = (text: string, value: string | undefined): string =>
+      value === undefined ? text : `${text} (~${value} est.)`;
+    const failures = (who: string, s: Samples): string =>
+      s.failure !== undefined
+        ? `${who} failed in the warm-up: ${s.failure}`
+        : s.failedRuns > 0
+          ? `${who}: ${s.failedRuns} of ${comparison.runs} runs failed (${s.lastError})`
+          : '';
     return {
       size: comparison.size,
       command: contenders[pair.ours]!.label,
       'compared with': contenders[pair.theirs]!.label,
       'ours s': seconds(oursMs),
-      'theirs s': theirs.timedOut && once !== undefined ? `> ${seconds(once.limitMs)}` : seconds(theirsMs),
-      ratio: ratio === undefined ? undefined : `${ratioIsUpperBound ? '< ' : ''}${ratio.toFixed(2)}`,
-      'ours MB': megabytes(median(ours.rssMB)),
+      'theirs s':
+        theirs.timedOut && once !== undefined
+          ? estimate(`> ${seconds(once.limitMs)}`, seconds(theirs.estimatedMs))
+          : seconds(theirsMs),
+      ratio:
+        ratio === undefined
+          ? undefined
+          : ratioIsUpperBound
+            ? estimate(`< ${ratio.toFixed(2)}`, estimatedRatio?.toFixed(3))
+            : ratio.toFixed(2),
+      'ours MB': megabytes(oursRssMB),
       'theirs MB': megabytes(median(theirs.rssMB)),
       target:
         pair.target === undefined
@@ -348,10 +404,10 @@ function comparisonRows(comparison: Comparison, samples: readonly Samples[]): Ro
           : judged
             ? pair.target.text
             : `(${pair.target.text} vs the faster floor)`,
-      'met?': met === undefined ? (judged ? '?' : '') : met ? 'yes' : '**no**',
+      'met?': metText,
       note: [
-        ours.failure === undefined ? '' : `ours failed: ${ours.failure}`,
-        theirs.failure === undefined ? '' : `theirs failed: ${theirs.failure}`,
+        failures('ours', ours),
+        failures('theirs', theirs),
         `ours: ${ours.note}`,
         `theirs: ${theirs.note}`,
         `ours runs ${defined(ours.ms)
@@ -419,8 +475,12 @@ function floorCommand(cluster: ClusterProcess, mode: 'sequential' | 'concurrent'
       BENCH_FLOOR_TOKEN: cluster.token,
     },
     describeOutput: (stdout) => {
-      const read = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Partial<FloorResult>;
-      return `${read.items ?? 0} items, ${size(read.bytes ?? 0)} read`;
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (!last.startsWith('{')) return 'no result line';
+      const read = JSON.parse(last) as FloorResult;
+      const retried =
+        read.retries === 0 ? '' : `, ${read.retries} GET(s) sent again after a connection reset`;
+      return `${read.items} items, ${size(read.bytes)} read${retried}`;
     },
   };
 }
@@ -443,8 +503,13 @@ function capacityComparison(
       ? {
           once: {
             limitMs: DESCRIBE_LIMIT_MS,
-            partial: (out: string) =>
-              `${out.match(/^Name:/gm)?.length ?? 0} of ${nodes.toLocaleString('en-US')} nodes described`,
+            partial: (out: string) => {
+              const done = out.match(/^Name:/gm)?.length ?? 0;
+              return {
+                text: `${done} of ${nodes.toLocaleString('en-US')} nodes described`,
+                fractionDone: done / nodes,
+              };
+            },
           },
         }
       : {}),
