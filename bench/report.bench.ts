@@ -29,10 +29,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
-import ts from 'typescript';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import type { WorkerMode, WorkerResult } from './report-worker.js';
 import { distStaleness } from './dist-staleness.js';
+import { evalArgs } from './eval-script.js';
+import { requestBreakdown } from './request-kinds.js';
 
 type Row = Record<string, string | number | undefined>;
 
@@ -50,15 +51,6 @@ function sizes(): number[] {
     .split(',')
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
-}
-
-let workerSource: string | undefined;
-/** bench/report-worker.ts as plain JavaScript (types erased), for `node --eval`. */
-function workerJs(): string {
-  workerSource ??= ts.transpileModule(readFileSync(join(ROOT, 'bench/report-worker.ts'), 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  return workerSource;
 }
 
 /** Peak RSS from a preload, for the real `node dist/cli/main.js` (written to fd 3 at exit). */
@@ -157,7 +149,7 @@ function cpuProfArgs(name: string): string[] {
 function runWorker(mode: WorkerMode, cluster: TestCluster, timeoutMs: number, size: number) {
   const profile = mode.startsWith('kubemetrics') ? cpuProfArgs(`${mode}-${size}`) : [];
   return runChild({
-    args: [...profile, '--input-type=module', '--eval', workerJs()],
+    args: [...profile, ...evalArgs(join(ROOT, 'bench/report-worker.ts'))],
     env: {
       BENCH_REPORT_MODE: mode,
       BENCH_REPORT_KUBECONFIG: cluster.kubeconfigPath,
@@ -183,23 +175,6 @@ function runCliProcess(cluster: TestCluster, timeoutMs: number, size: number) {
     timeoutMs,
     resultFd: 3,
   });
-}
-
-/** Requests by kind, e.g. "pods 31, nodes 1, metrics 3, other 1". */
-function requestBreakdown(cluster: TestCluster): string {
-  const counts = new Map<string, number>();
-  for (const r of cluster.requests) {
-    const path = r.url.split('?')[0] ?? '';
-    const kind = path.startsWith('/apis/metrics.k8s.io')
-      ? 'metrics'
-      : /^\/api\/v1\/(namespaces\/[^/]+\/)?pods$/.test(path)
-        ? 'pods'
-        : /^\/api\/v1\/nodes/.test(path)
-          ? 'nodes'
-          : 'other';
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
 }
 
 const round = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n));
@@ -273,7 +248,7 @@ async function benchSize(nodes: number): Promise<Row[]> {
   const measure = async (run: () => Promise<ChildOutcome>): Promise<Sample> => {
     cluster.resetRequestLog();
     const outcome = await run();
-    return { outcome, requests: cluster.requests.length, breakdown: requestBreakdown(cluster) };
+    return { outcome, requests: cluster.requests.length, breakdown: requestBreakdown(cluster.requests) };
   };
   let floorCpuMs: number | undefined;
   const record = (name: string, samples: Sample[], note: (r: WorkerResult | undefined) => string): void => {

@@ -6,28 +6,10 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
+import { renderTable, type Row } from './markdown-table.js';
 
-type Row = Record<string, string | number | undefined>;
 interface BenchModule {
   run(): Promise<Row[]>;
-}
-
-function formatCell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return value.toLocaleString('en-US');
-    return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3);
-  }
-  return value;
-}
-
-/** Markdown table, so the output pastes straight into bench/README.md. */
-export function renderTable(rows: Row[]): string {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cells = rows.map((r) => columns.map((c) => formatCell(r[c])));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,0 +1,659 @@
+/**
+ * The `kubemetrics` binary as a user runs it, side by side with the real kubectl binary and with the
+ * floor (bench/cli-floor.ts), on test clusters of 50 nodes / 1,500 pods and 500 nodes / 15,000 pods,
+ * plus 5,000 nodes / 150,000 pods for `capacity`.
+ *
+ *     npm run build && npm run bench -- cli      # through bench/run.ts
+ *     node --import tsx bench/cli.bench.ts       # this benchmark alone
+ *
+ * Environment:
+ *     BENCH_CLI_RUNS=5                measured rounds per comparison, after one warm-up round
+ *     BENCH_CLI_SIZES=50,500          node counts of the `top` and `capacity` sizes (30 pods per node)
+ *     BENCH_CLI_LARGE=0               skip the 5,000-node / 150,000-pod `capacity` size (it costs
+ *                                     10-20 minutes on a busy 2-core machine)
+ *     BENCH_CLI_LARGE_RUNS=5          measured rounds at that size
+ *     BENCH_CLI_TIMEOUT_S=600         time limit of one run
+ *     BENCH_CLI_DESCRIBE_LIMIT_S=120  time limit of the one `kubectl describe nodes` run at 5,000 nodes
+ *                                     (5 requests per node: about 15 minutes here), reported as "> limit"
+ *     BENCH_KUBECTL=/path/to/kubectl  the kubectl binary to compare with (default: see `realKubectl`)
+ *
+ * Method: every command is a child process of this one, spawned through GNU time
+ * (`/usr/bin/time -f %M`, Debian's `time` package) for its peak RSS; wall time is measured here,
+ * spawn to exit. The test cluster runs in a process of its own (bench/cluster-process.ts), so
+ * neither the measured command nor this clock shares an event loop with the server. Measured runs
+ * write to /dev/null; the warm-up round writes to files, to check that each command succeeded and
+ * to report its output size and the requests it made (counted by the test cluster). Rounds
+ * interleave the contenders of a comparison (A B A B ...), so a burst of load from elsewhere on
+ * this shared machine hits a round rather than one contender; "ratio" is the median of the
+ * per-round ratios ours / theirs.
+ */
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startClusterProcess, type ClusterProcess } from './cluster-process.js';
+import { distStaleness } from './dist-staleness.js';
+import { evalArgs } from './eval-script.js';
+import type { FloorResult } from './cli-floor.js';
+import { renderTable, type Row } from './markdown-table.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const PODS_PER_NODE = 30;
+const LARGE_NODES = 5000;
+const GNU_TIME = '/usr/bin/time';
+const CLI = join(ROOT, 'dist/cli/main.js');
+const FLOOR = join(ROOT, 'bench/cli-floor.ts');
+
+const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const RUNS = Math.floor(envNumber('BENCH_CLI_RUNS', 5));
+const LARGE_RUNS = Math.floor(envNumber('BENCH_CLI_LARGE_RUNS', RUNS));
+const TIMEOUT_MS = envNumber('BENCH_CLI_TIMEOUT_S', 600) * 1000;
+const DESCRIBE_LIMIT_MS = envNumber('BENCH_CLI_DESCRIBE_LIMIT_S', 120) * 1000;
+
+const progress = (message: string): void => void process.stderr.write(`[cli] ${message}\n`);
+
+// --- the real kubectl --------------------------------------------------------------------------
+
+/**
+ * The kubectl binary to compare with: BENCH_KUBECTL; else, when PATH's kubectl resolves into a
+ * Google Cloud SDK (a dispatcher that makes a request of its own before it starts a versioned
+ * binary), the newest `kubectl.1.NN` beside it; else PATH's kubectl.
+ */
+export function realKubectl(): { path: string; why: string } {
+  const forced = process.env.BENCH_KUBECTL;
+  if (forced !== undefined && forced !== '') return { path: forced, why: 'BENCH_KUBECTL' };
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .map((dir) => join(dir, 'kubectl'))
+    .find((file) => existsSync(file) && statSync(file).isFile());
+  if (onPath === undefined) {
+    throw new Error('no kubectl on PATH: install it, or set BENCH_KUBECTL=/path/to/kubectl');
+  }
+  const resolved = realpathSync(onPath);
+  if (resolved.includes('google-cloud-sdk')) {
+    const dir = dirname(resolved);
+    const newest = readdirSync(dir)
+      .map((name) => ({ name, minor: Number(/^kubectl\.1\.(\d+)$/.exec(name)?.[1]) }))
+      .filter((v) => Number.isInteger(v.minor))
+      .sort((a, b) => b.minor - a.minor)[0];
+    if (newest !== undefined) {
+      return {
+        path: join(dir, newest.name),
+        why: `newest versioned binary beside the Cloud SDK's ${resolved}`,
+      };
+    }
+  }
+  return { path: onPath, why: 'kubectl on PATH' };
+}
+
+// --- one run -----------------------------------------------------------------------------------
+
+interface Command {
+  /** As shown in the table, e.g. `kubectl top nodes`. */
+  readonly label: string;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * For a command that takes many minutes: run it once, without a warm-up, stopped after `limitMs`;
+   * `partial` says from its output so far how far it got.
+   */
+  readonly once?: {
+    readonly limitMs: number;
+    readonly partial: (stdout: string) => { readonly text: string; readonly fractionDone: number };
+  };
+  /** From the warm-up's output, what the command read or printed, e.g. "12 requests, 3 MB read". */
+  readonly describeOutput?: (stdout: string) => string;
+}
+
+interface RunResult {
+  readonly ms: number;
+  /** Peak RSS (GNU time's %M); undefined without /usr/bin/time. */
+  readonly rssMB: number | undefined;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly stderr: string;
+}
+
+const HAS_GNU_TIME = existsSync(GNU_TIME);
+
+/** Runs `command` once through GNU time; stdout to `stdoutFile`, or to /dev/null. */
+function runOnce(
+  command: Command,
+  env: NodeJS.ProcessEnv,
+  limitMs: number,
+  stdoutFile?: string,
+): Promise<RunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'kubemetrics-cli-bench-'));
+  const rssFile = join(scratch, 'rss');
+  const [file, args] = HAS_GNU_TIME
+    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]]
+    : [command.file, [...command.args]];
+  const out = stdoutFile === undefined ? 'ignore' : openSync(stdoutFile, 'w');
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    // A process group of its own, so a time limit stops GNU time and the command it runs.
+    const child = spawn(file, args, {
+      cwd: ROOT,
+      env: { ...env, ...command.env },
+      stdio: ['ignore', out, 'pipe'],
+      detached: true,
+    });
+    if (typeof out === 'number') closeSync(out);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, limitMs);
+    let ms = 0;
+    child.on('error', reject);
+    child.on('exit', () => (ms = performance.now() - start));
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      let rssMB: number | undefined;
+      try {
+        // %M is the last line; GNU time writes "Command exited with non-zero status N" before it.
+        const last = readFileSync(rssFile, 'utf8').trim().split('\n').at(-1) ?? '';
+        rssMB = /^\d+$/.test(last) ? Number(last) / 1024 : undefined;
+      } catch {
+        rssMB = undefined;
+      }
+      rmSync(scratch, { recursive: true, force: true });
+      resolve({ ms, rssMB, exitCode, timedOut, stderr });
+    });
+  });
+}
+
+// --- comparisons -------------------------------------------------------------------------------
+
+interface Target {
+  readonly text: string;
+  /** Whether the pair meets it; undefined when it cannot be told (a contender failed). */
+  readonly met: (pair: PairFigures) => boolean | undefined;
+}
+
+/** What a row shows about one contender of a pair. */
+interface PairFigures {
+  readonly oursMs: number | undefined;
+  readonly oursRssMB: number | undefined;
+  /** Upper bound of the ratio when their command was stopped at its time limit. */
+  readonly ratio: number | undefined;
+  readonly ratioIsUpperBound: boolean;
+}
+
+interface Pair {
+  readonly ours: number;
+  readonly theirs: number;
+  readonly target?: Target;
+  /** A floor row: only the faster floor of a comparison carries the floor target. */
+  readonly floor?: boolean;
+}
+
+interface Comparison {
+  readonly size: string;
+  readonly contenders: readonly Command[];
+  readonly pairs: readonly Pair[];
+  readonly runs: number;
+}
+
+interface Samples {
+  /** Per measured round; undefined where the run failed or was not made. */
+  readonly ms: (number | undefined)[];
+  readonly rssMB: number[];
+  timedOut: boolean;
+  /** Why the warm-up failed: the contender is then left out of the measured rounds. */
+  failure?: string;
+  /** Measured runs that failed (timed out or exited non-zero), with the last error. */
+  failedRuns: number;
+  lastError?: string;
+  /** For a run stopped at its limit: the whole run's time extrapolated from the part done. */
+  estimatedMs?: number;
+  note: string;
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)];
+}
+
+const defined = (values: readonly (number | undefined)[]): number[] =>
+  values.filter((v): v is number => v !== undefined);
+
+const seconds = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : (ms / 1000).toFixed(ms < 10_000 ? 3 : 1);
+const megabytes = (mb: number | undefined): number | undefined =>
+  mb === undefined ? undefined : Math.round(mb);
+const size = (bytes: number): string =>
+  bytes >= 1e6
+    ? `${(bytes / 1e6).toFixed(1)} MB`
+    : bytes >= 1e3
+      ? `${(bytes / 1e3).toFixed(0)} kB`
+      : `${bytes} B`;
+
+/** A failed run in one line: the exit status and the error's own line of stderr (not its stack). */
+function failureText(result: RunResult): string {
+  if (result.timedOut) return `stopped after ${seconds(TIMEOUT_MS)} s`;
+  const lines = result.stderr.trim().split('\n');
+  const error = lines.find((line) => /^\w*Error\b|^error:/i.test(line.trim())) ?? lines.at(-1) ?? '';
+  return `exit ${result.exitCode}: ${error.trim()}`;
+}
+
+async function runComparison(
+  comparison: Comparison,
+  cluster: ClusterProcess | undefined,
+  env: NodeJS.ProcessEnv,
+) {
+  const { contenders } = comparison;
+  const samples: Samples[] = contenders.map(() => ({
+    ms: [],
+    rssMB: [],
+    timedOut: false,
+    failedRuns: 0,
+    note: '',
+  }));
+  const scratch = mkdtempSync(join(tmpdir(), 'kubemetrics-cli-bench-out-'));
+  const say = (text: string): void => progress(`${comparison.size}: ${text}`);
+  try {
+    // Warm-up: output to a file (checked, and measured for the note), requests counted.
+    for (const [i, command] of contenders.entries()) {
+      const s = samples[i]!;
+      const stdoutFile = join(scratch, `out-${i}`);
+      await cluster?.resetRequests();
+      const limitMs = command.once?.limitMs ?? TIMEOUT_MS;
+      const result = await runOnce(command, env, limitMs, stdoutFile);
+      const output = readFileSync(stdoutFile, 'utf8');
+      const requests = await cluster?.requests();
+      const made = requests === undefined ? '' : `${requests.count} requests (${requests.breakdown})`;
+      if (command.once !== undefined) {
+        // The one run is the measurement.
+        s.ms.push(result.timedOut ? undefined : result.ms);
+        if (result.rssMB !== undefined) s.rssMB.push(result.rssMB);
+        s.timedOut = result.timedOut;
+        if (result.timedOut) {
+          const partial = command.once.partial(output);
+          if (partial.fractionDone > 0) s.estimatedMs = limitMs / partial.fractionDone;
+          const estimate =
+            s.estimatedMs === undefined ? '' : ` (all at that rate: ~${seconds(s.estimatedMs)} s)`;
+          s.note = `stopped after ${seconds(limitMs)} s: ${partial.text}${estimate}; ${made}`;
+        } else {
+          s.note = `one run; ${made}`;
+        }
+      } else {
+        const out = command.describeOutput?.(output) ?? `${size(Buffer.byteLength(output))} out`;
+        s.note = [made, out].filter((t) => t !== '').join(', ');
+      }
+      if (!result.timedOut && result.exitCode !== 0) {
+        s.failure = failureText(result);
+      }
+      say(
+        `warm-up ${command.label}: ${seconds(result.ms)} s${result.timedOut ? ' (stopped)' : ''}, ${s.note}${s.failure === undefined ? '' : `, FAILED ${s.failure}`}`,
+      );
+    }
+    for (let round = 0; round < comparison.runs; round++) {
+      for (const [i, command] of contenders.entries()) {
+        const s = samples[i]!;
+        if (command.once !== undefined || s.failure !== undefined) continue;
+        const result = await runOnce(command, env, TIMEOUT_MS);
+        const ok = !result.timedOut && result.exitCode === 0;
+        s.ms[round] = ok ? result.ms : undefined;
+        if (ok && result.rssMB !== undefined) s.rssMB.push(result.rssMB);
+        if (!ok) {
+          s.failedRuns += 1;
+          s.lastError = failureText(result);
+        }
+        say(
+          `round ${round + 1}/${comparison.runs} ${command.label}: ${ok ? `${seconds(result.ms)} s, ${megabytes(result.rssMB) ?? '?'} MB` : `FAILED ${s.lastError}`}`,
+        );
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return samples;
+}
+
+function comparisonRows(comparison: Comparison, samples: readonly Samples[]): Row[] {
+  const { contenders } = comparison;
+  const medianMs = samples.map((s) => median(defined(s.ms)));
+  // Of the floors, the faster one is the reference the floor target is judged against.
+  const floors = comparison.pairs.filter((p) => p.floor === true);
+  const fastestFloor = floors
+    .filter((p) => medianMs[p.theirs] !== undefined)
+    .sort((a, b) => medianMs[a.theirs]! - medianMs[b.theirs]!)[0];
+  return comparison.pairs.map((pair): Row => {
+    const ours = samples[pair.ours]!;
+    const theirs = samples[pair.theirs]!;
+    const oursMs = medianMs[pair.ours];
+    const theirsMs = medianMs[pair.theirs];
+    let ratio: number | undefined;
+    let ratioIsUpperBound = false;
+    const once = contenders[pair.theirs]!.once;
+    if (once !== undefined) {
+      // Their one run against our median; stopped at the limit, ours / limit bounds the ratio from above.
+      ratioIsUpperBound = theirs.timedOut;
+      const theirsOrLimit = theirs.timedOut ? once.limitMs : theirsMs;
+      ratio = oursMs === undefined || theirsOrLimit === undefined ? undefined : oursMs / theirsOrLimit;
+    } else {
+      const perRound = ours.ms.map((ms, i) => {
+        const other = theirs.ms[i];
+        return ms === undefined || other === undefined ? undefined : ms / other;
+      });
+      ratio = median(defined(perRound));
+    }
+    const oursRssMB = median(ours.rssMB);
+    const figures: PairFigures = { oursMs, oursRssMB, ratio, ratioIsUpperBound };
+    const judged = pair.target !== undefined && (pair.floor !== true || pair === fastestFloor);
+    let met = judged ? pair.target.met(figures) : undefined;
+    // A bound that does not settle the target: judge the run extrapolated from the part it did.
+    const estimatedRatio =
+      ratioIsUpperBound && oursMs !== undefined && theirs.estimatedMs !== undefined
+        ? oursMs / theirs.estimatedMs
+        : undefined;
+    let metText = met === undefined ? (judged ? '?' : '') : met ? 'yes' : '**no**';
+    if (judged && met !== true && estimatedRatio !== undefined) {
+      met = pair.target.met({ ...figures, ratio: estimatedRatio, ratioIsUpperBound: false });
+      metText = `${met === true ? 'yes' : '**no**'} (estimated)`;
+    }
+    const estimate = (text: string, value: string | undefined): string =>
+      value === undefined ? text : `${text} (~${value} est.)`;
+    const failures = (who: string, s: Samples): string =>
+      s.failure !== undefined
+        ? `${who} failed in the warm-up: ${s.failure}`
+        : s.failedRuns > 0
+          ? `${who}: ${s.failedRuns} of ${comparison.runs} runs failed (${s.lastError})`
+          : '';
+    return {
+      size: comparison.size,
+      command: contenders[pair.ours]!.label,
+      'compared with': contenders[pair.theirs]!.label,
+      'ours s': seconds(oursMs),
+      'theirs s':
+        theirs.timedOut && once !== undefined
+          ? estimate(`> ${seconds(once.limitMs)}`, seconds(theirs.estimatedMs))
+          : seconds(theirsMs),
+      ratio:
+        ratio === undefined
+          ? undefined
+          : ratioIsUpperBound
+            ? estimate(`< ${ratio.toFixed(2)}`, estimatedRatio?.toFixed(3))
+            : ratio.toFixed(2),
+      'ours MB': megabytes(oursRssMB),
+      'theirs MB': megabytes(median(theirs.rssMB)),
+      target:
+        pair.target === undefined
+          ? ''
+          : judged
+            ? pair.target.text
+            : `(${pair.target.text} vs the faster floor)`,
+      'met?': metText,
+      note: [
+        failures('ours', ours),
+        failures('theirs', theirs),
+        `ours: ${ours.note}`,
+        `theirs: ${theirs.note}`,
+        `ours runs ${defined(ours.ms)
+          .map((ms) => seconds(ms))
+          .join('/')} s`,
+      ]
+        .filter((t) => t !== '')
+        .join('; '),
+    };
+  });
+}
+
+// --- targets (issue 10, "Benchmark") -------------------------------------------------------------
+
+const atMostTimes = (max: number): Target => ({
+  text: `≤ ${max}×`,
+  met: (f) => (f.ratio === undefined ? undefined : f.ratio <= max),
+});
+const timesFaster = (factor: number): Target => ({
+  text: `≥ ${factor}× faster`,
+  met: (f) => (f.ratio === undefined ? undefined : f.ratio <= 1 / factor),
+});
+const withPeakRss = (target: Target, maxMB: number): Target => ({
+  text: `${target.text}, ≤ ${maxMB} MB`,
+  met: (f) => {
+    const time = target.met(f);
+    return time === undefined || f.oursRssMB === undefined ? undefined : time && f.oursRssMB <= maxMB;
+  },
+});
+const START_TARGET: Target = {
+  text: '≤ 0.15 s, ≤ 70 MB',
+  met: (f) =>
+    f.oursMs === undefined || f.oursRssMB === undefined ? undefined : f.oursMs <= 150 && f.oursRssMB <= 70,
+};
+
+/** Targets by cluster size (node count); other sizes are measured without one. */
+const TARGETS: Record<number, { topNodes?: Target; topPods?: Target; describe?: Target; floor?: Target }> = {
+  50: { topNodes: atMostTimes(1.5), topPods: atMostTimes(1.5) },
+  500: {
+    topNodes: atMostTimes(1.3),
+    topPods: atMostTimes(1),
+    describe: timesFaster(2.5),
+    floor: atMostTimes(1.2),
+  },
+  [LARGE_NODES]: { describe: timesFaster(4), floor: withPeakRss(atMostTimes(1.2), 400) },
+};
+
+// --- the commands --------------------------------------------------------------------------------
+
+const kubemetrics = (label: string, args: string[]): Command => ({
+  label: `kubemetrics ${label}`,
+  file: process.execPath,
+  args: [CLI, ...args],
+});
+
+function floorCommand(cluster: ClusterProcess, mode: 'sequential' | 'concurrent'): Command {
+  return {
+    label: `floor, ${mode === 'sequential' ? 'one list at a time' : 'the 4 lists in flight at once'}`,
+    file: process.execPath,
+    args: evalArgs(FLOOR),
+    env: {
+      BENCH_FLOOR_MODE: mode,
+      BENCH_FLOOR_SERVER: cluster.url,
+      BENCH_FLOOR_CA: cluster.caPem,
+      BENCH_FLOOR_TOKEN: cluster.token,
+    },
+    describeOutput: (stdout) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (!last.startsWith('{')) return 'no result line';
+      const read = JSON.parse(last) as FloorResult;
+      const retried =
+        read.retries === 0 ? '' : `, ${read.retries} GET(s) sent again after a connection reset`;
+      return `${read.items} items, ${size(read.bytes)} read${retried}`;
+    },
+  };
+}
+
+/** `capacity --util` against `kubectl describe nodes` and the two floors. */
+function capacityComparison(
+  sizeLabel: string,
+  nodes: number,
+  cluster: ClusterProcess,
+  kubectl: string,
+): Comparison {
+  const kc = ['--kubeconfig', cluster.kubeconfigPath];
+  const targets = TARGETS[nodes] ?? {};
+  const describe: Command = {
+    label: 'kubectl describe nodes',
+    file: kubectl,
+    args: [...kc, 'describe', 'nodes'],
+    // At 5,000 nodes one run takes about 15 minutes (5 requests per node): once, with a limit.
+    ...(nodes >= LARGE_NODES
+      ? {
+          once: {
+            limitMs: DESCRIBE_LIMIT_MS,
+            partial: (out: string) => {
+              const done = out.match(/^Name:/gm)?.length ?? 0;
+              return {
+                text: `${done} of ${nodes.toLocaleString('en-US')} nodes described`,
+                fractionDone: done / nodes,
+              };
+            },
+          },
+        }
+      : {}),
+  };
+  return {
+    size: sizeLabel,
+    contenders: [
+      kubemetrics('capacity --util', ['capacity', '--util', ...kc]),
+      describe,
+      floorCommand(cluster, 'sequential'),
+      floorCommand(cluster, 'concurrent'),
+    ],
+    pairs: [
+      { ours: 0, theirs: 1, ...(targets.describe ? { target: targets.describe } : {}) },
+      { ours: 0, theirs: 2, floor: true, ...(targets.floor ? { target: targets.floor } : {}) },
+      { ours: 0, theirs: 3, floor: true, ...(targets.floor ? { target: targets.floor } : {}) },
+    ],
+    runs: nodes >= LARGE_NODES ? LARGE_RUNS : RUNS,
+  };
+}
+
+function topComparisons(
+  sizeLabel: string,
+  nodes: number,
+  cluster: ClusterProcess,
+  kubectl: string,
+): Comparison[] {
+  const kc = ['--kubeconfig', cluster.kubeconfigPath];
+  const targets = TARGETS[nodes] ?? {};
+  const pair = (target: Target | undefined): Pair[] => [
+    { ours: 0, theirs: 1, ...(target ? { target } : {}) },
+  ];
+  return [
+    {
+      size: sizeLabel,
+      contenders: [
+        kubemetrics('top nodes', ['top', 'nodes', ...kc]),
+        { label: 'kubectl top nodes', file: kubectl, args: [...kc, 'top', 'nodes'] },
+      ],
+      pairs: pair(targets.topNodes),
+      runs: RUNS,
+    },
+    {
+      size: sizeLabel,
+      contenders: [
+        kubemetrics('top pods -A', ['top', 'pods', '-A', ...kc]),
+        { label: 'kubectl top pods -A', file: kubectl, args: [...kc, 'top', 'pods', '-A'] },
+      ],
+      pairs: pair(targets.topPods),
+      runs: RUNS,
+    },
+  ];
+}
+
+function startComparison(kubectl: string): Comparison {
+  return {
+    size: 'no cluster',
+    contenders: [
+      kubemetrics('--version', ['--version']),
+      kubemetrics('--help', ['--help']),
+      { label: 'kubectl version --client', file: kubectl, args: ['version', '--client'] },
+    ],
+    pairs: [
+      { ours: 0, theirs: 2, target: START_TARGET },
+      { ours: 1, theirs: 2, target: START_TARGET },
+    ],
+    runs: RUNS,
+  };
+}
+
+// --- the run -------------------------------------------------------------------------------------
+
+function sizes(): number[] {
+  const small = (process.env.BENCH_CLI_SIZES ?? '50,500')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  return process.env.BENCH_CLI_LARGE === '0' ? small : [...small, LARGE_NODES];
+}
+
+const loadNow = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+
+/** Runs the benchmark and returns one row per compared pair, then the machine's load. */
+export async function run(): Promise<Row[]> {
+  const started = performance.now();
+  const loadAtStart = loadNow();
+  const stale = distStaleness(ROOT);
+  if (stale !== undefined) progress(`warning: ${stale}; run \`npm run build\` to measure the current code`);
+  const kubectl = realKubectl();
+  progress(`kubectl: ${kubectl.path} (${kubectl.why})`);
+  progress(
+    HAS_GNU_TIME
+      ? `peak RSS from ${GNU_TIME}`
+      : `no ${GNU_TIME}: peak RSS not measured (apt-get install time)`,
+  );
+  progress(`load average (1, 5, 15 min) at start: ${loadAtStart}`);
+  // kubectl caches discovery per server; a fresh cache here, filled by the warm-up rounds.
+  const kubeCache = mkdtempSync(join(tmpdir(), 'kubemetrics-cli-bench-kubecache-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECACHEDIR: kubeCache };
+  delete env.NODE_OPTIONS;
+  delete env.KUBECONFIG;
+  const rows: Row[] = [];
+  try {
+    const measure = async (comparison: Comparison, cluster?: ClusterProcess): Promise<void> => {
+      const samples = await runComparison(comparison, cluster, env);
+      const made = comparisonRows(comparison, samples);
+      for (const row of made) progress(JSON.stringify(row));
+      rows.push(...made);
+    };
+    await measure(startComparison(kubectl.path));
+    for (const nodes of sizes()) {
+      const buildStart = performance.now();
+      const cluster = await startClusterProcess({ nodes, podsPerNode: PODS_PER_NODE });
+      const label = `${nodes.toLocaleString('en-US')} nodes / ${cluster.pods.toLocaleString('en-US')} pods`;
+      progress(
+        `${label}: test cluster up in ${Math.round(performance.now() - buildStart)} ms (pid ${cluster.pid}), load ${loadNow()}`,
+      );
+      try {
+        if (nodes < LARGE_NODES) {
+          for (const comparison of topComparisons(label, nodes, cluster, kubectl.path))
+            await measure(comparison, cluster);
+        }
+        await measure(capacityComparison(label, nodes, cluster, kubectl.path), cluster);
+      } finally {
+        await cluster.stop();
+      }
+    }
+  } finally {
+    rmSync(kubeCache, { recursive: true, force: true });
+  }
+  const tookS = Math.round((performance.now() - started) / 1000);
+  rows.push({
+    size: 'machine',
+    note: `${cpus().length} cores, ${process.version}; ${kubectl.path}; load average (1, 5, 15 min) ${loadAtStart} at start, ${loadNow()} at end; ${tookS} s in all`,
+  });
+  if (stale !== undefined) rows.push({ size: 'warning', note: stale });
+  return rows;
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  // bench/run.ts renders the tables of the benchmarks it imports; alone, render here.
+  console.log(renderTable(await run()));
+}
