@@ -8,6 +8,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { STATUS_CODES } from 'node:http';
 import { REQUEST_CHANNEL, type RequestEvent } from '../client/index.js';
 import type { CliIO } from './io.js';
+import { REQUEST_LOG_LEVEL } from './verbosity.js';
 
 /** One log line for an attempt. */
 export function formatRequestEvent(event: RequestEvent): string {

@@ -16,4 +16,3 @@ export function parseVerbosity(value: unknown, command: string): number {
   }
   return Number(text);
 }
-

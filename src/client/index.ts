@@ -96,6 +96,7 @@ export {
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './informer-backoff.js';
 export { classifyFailure, type Failure, type FailureReason } from './informer-failure.js';
 export { WatchIdleError, watchIdleTimeoutMs } from './watch.js';
+export {
   DEFAULT_HTTP_SERVER_LIMITS,
   answerClientError,
   applyHttpServerLimits,
