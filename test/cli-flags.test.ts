@@ -65,6 +65,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** `kubemetrics top nodes --kubeconfig <the test kubeconfig> ...flags`, in-process. */
+const topNodes = (...flags: string[]) => cli(['top', 'nodes', '--kubeconfig', kubeconfig, ...flags]);
+
 /** Users the test cluster served `top nodes`' node list to, since the last call. */
 function nodeListUsers(): (string | undefined)[] {
   const users = cluster.requests.filter((r) => r.url.startsWith('/api/v1/nodes')).map((r) => r.user);
@@ -98,77 +101,46 @@ describe('kubectl override flags on a cluster command', () => {
   });
 
   it('--token replaces the kubeconfig user token; a wrong one is a 401', async () => {
-    expect((await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--token', 'admin-token'])).code).toBe(0);
+    expect((await topNodes('--token', 'admin-token')).code).toBe(0);
     expect(nodeListUsers()).toEqual(['admin']);
-    const wrong = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--token', 'nope']);
+    const wrong = await topNodes('--token', 'nope');
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('401');
   });
 
   it('--user picks another kubeconfig user for the context (viewer may not list nodes, admin may)', async () => {
-    const viewer = await cli(['top', 'nodes', '--kubeconfig', kubeconfig]);
+    const viewer = await topNodes();
     expect(viewer.code).toBe(1);
     expect(viewer.stderr).toContain('User "viewer" cannot list resource "nodes"');
-    expect((await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin'])).code).toBe(0);
+    expect((await topNodes('--user', 'admin')).code).toBe(0);
     expect(nodeListUsers()).toEqual(['viewer', 'admin']);
   });
 
   it('--cluster picks another kubeconfig cluster for the context', async () => {
-    const dead = await cli([
-      'top',
-      'nodes',
-      '--kubeconfig',
-      kubeconfig,
-      '--context',
-      'dead',
-      '--request-timeout',
-      '5s',
-    ]);
+    const dead = await topNodes('--context', 'dead', '--request-timeout', '5s');
     expect(dead.code).toBe(1);
     expect(dead.stderr).toContain('127.0.0.1:1');
-    const real = await cli([
-      'top',
-      'nodes',
-      '--kubeconfig',
-      kubeconfig,
-      '--context',
-      'dead',
-      '--cluster',
-      'real',
-    ]);
+    const real = await topNodes('--context', 'dead', '--cluster', 'real');
     expect(real.code).toBe(0);
   });
 
   it('an unknown --user or --cluster is an error listing the known ones', async () => {
-    const user = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'ghost']);
+    const user = await topNodes('--user', 'ghost');
     expect(user.code).toBe(1);
     expect(user.stderr).toContain('--user "ghost" is not a user of the kubeconfig; users: viewer, admin');
-    const clusterFlag = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--cluster', 'ghost']);
+    const clusterFlag = await topNodes('--cluster', 'ghost');
     expect(clusterFlag.stderr).toContain('clusters: dead, real');
   });
 
   it('--as impersonates a user; the cluster serves the request as that user', async () => {
-    const result = await cli([
-      'top',
-      'nodes',
-      '--kubeconfig',
-      kubeconfig,
-      '--user',
-      'admin',
-      '--as',
-      'viewer',
-    ]);
+    const result = await topNodes('--user', 'admin', '--as', 'viewer');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('User "viewer" cannot list resource "nodes"');
     expect(nodeListUsers()).toEqual(['viewer']);
   });
 
   it('--as-group is sent once per group (a joined header would name no real group)', async () => {
-    const result = await cli([
-      'top',
-      'nodes',
-      '--kubeconfig',
-      kubeconfig,
+    const result = await topNodes(
       '--user',
       'admin',
       '--as',
@@ -177,20 +149,20 @@ describe('kubectl override flags on a cluster command', () => {
       'team-a',
       '--as-group',
       'system:masters',
-    ]);
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(nodeListUsers()).toEqual(['someone']);
   });
 
   it('impersonating without the right to is a 403 naming impersonate', async () => {
-    const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--as', 'admin']);
+    const result = await topNodes('--as', 'admin');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('User "viewer" cannot impersonate resource "users"');
   });
 
   it('--as-group without --as is a usage error (exit 2)', async () => {
-    const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--as-group', 'x']);
+    const result = await topNodes('--as-group', 'x');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--as-group needs --as');
   });
@@ -213,7 +185,7 @@ describe('-v / --v request logging', () => {
     '%s logs one line per request like kubectl',
     async (...flag) => {
       cluster.resetRequestLog();
-      const result = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin', ...flag]);
+      const result = await topNodes('--user', 'admin', ...flag);
       expect(result.code).toBe(0);
       const lines = result.stderr.split('\n').filter((l) => l !== '');
       expect(lines[0]).toBe(`Config loaded from file: ${kubeconfig}`);
@@ -232,9 +204,9 @@ describe('-v / --v request logging', () => {
   );
 
   it('logs failed requests with their status; below 6 nothing is logged', async () => {
-    const forbidden = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--v=6']);
+    const forbidden = await topNodes('--v=6');
     expect(forbidden.stderr).toMatch(/GET \S+\/api\/v1\/nodes\?limit=500 403 Forbidden in \d+ milliseconds/);
-    const quiet = await cli(['top', 'nodes', '--kubeconfig', kubeconfig, '--user', 'admin', '-v=4']);
+    const quiet = await topNodes('--user', 'admin', '-v=4');
     expect(quiet.stderr).toBe('');
   });
 

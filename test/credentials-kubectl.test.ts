@@ -12,7 +12,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { loadKubeConfig, MetricsClient, type KubeConfig } from '../src/client/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
@@ -391,7 +391,7 @@ describe('in-cluster service account', () => {
   });
   afterAll(() => v6.stop());
 
-  it('talks to an IPv6 KUBERNETES_SERVICE_HOST with the token and ca.crt, namespace from the file', async () => {
+  it('talks to an IPv6 KUBERNETES_SERVICE_HOST with the token (re-read after a minute) and ca.crt, namespace from the file', async () => {
     const paths = files({ 'sa/token': 'sa-1\n', 'sa/ca.crt': v6.caPem!, 'sa/namespace': 'monitoring' });
     const port = new URL(v6.url).port;
     const client = await MetricsClient.fromKubeConfig({
@@ -403,8 +403,19 @@ describe('in-cluster service account', () => {
       expect(client.namespace).toBe('monitoring');
       v6.resetRequestLog();
       await client.transport.getJSON({ path: '/api/v1/nodes' });
-      expect(v6.requests.map((r) => r.user)).toEqual(['system:serviceaccount:monitoring:kubemetrics']);
+      // The kubelet rotates the projected token; client-go re-reads it after a minute.
+      writeFileSync(paths['sa/token']!, 'sa-2\n');
+      await client.transport.getJSON({ path: '/api/v1/nodes' });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 61_000);
+      await client.transport.getJSON({ path: '/api/v1/nodes' });
+      expect(v6.requests.map((r) => r.user)).toEqual([
+        'system:serviceaccount:monitoring:kubemetrics',
+        'system:serviceaccount:monitoring:kubemetrics',
+        'rotated',
+      ]);
     } finally {
+      vi.useRealTimers();
       await client.close();
     }
   });

@@ -17,19 +17,8 @@ import { proxyFor } from './proxy.js';
 import type { Connection, RequestAuth } from './transport.js';
 
 export { KubeConfig } from './kubeconfig-model.js';
-export type {
-  AuthProviderConfig,
-  Cluster,
-  Context,
-  ExecConfig,
-  ExecEnvVar,
-  ExecInteractiveMode,
-  KubeConfigOptions,
-  User,
-} from './kubeconfig-model.js';
 export { kubeConfigSource, loadKubeConfig } from './kubeconfig-files.js';
 export type { KubeConfigSource, LoadKubeConfigOptions } from './kubeconfig-files.js';
-export type { KubeConfigOverrides } from './kubeconfig-overrides.js';
 export { SERVICE_ACCOUNT_DIR } from './in-cluster.js';
 
 /** The cluster, user and context a client talks through. */

@@ -5,6 +5,7 @@
  * the Python client's metrics utilities.
  */
 export { loadKubeConfig, kubeConfigSource, KubeConfig, SERVICE_ACCOUNT_DIR } from './credentials.js';
+export type { KubeConfigSource, LoadKubeConfigOptions, ResolvedContext } from './credentials.js';
 export type {
   AuthProviderConfig,
   Cluster,
@@ -13,12 +14,9 @@ export type {
   ExecEnvVar,
   ExecInteractiveMode,
   KubeConfigOptions,
-  KubeConfigOverrides,
-  KubeConfigSource,
-  LoadKubeConfigOptions,
-  ResolvedContext,
   User,
-} from './credentials.js';
+} from './kubeconfig-model.js';
+export type { KubeConfigOverrides } from './kubeconfig-overrides.js';
 export { REQUEST_CHANNEL, Transport, parseRetryAfter } from './transport.js';
 export { createDispatcher, RotatingAgent, tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
 export { JsonArrayStream } from './json-array-stream.js';
