@@ -14,7 +14,8 @@
  *     BENCH_CLI_LARGE_RUNS=5          measured rounds at that size
  *     BENCH_CLI_TIMEOUT_S=600         time limit of one run
  *     BENCH_CLI_DESCRIBE_LIMIT_S=120  time limit of the one `kubectl describe nodes` run at 5,000 nodes
- *                                     (5 requests per node: about 15 minutes here), reported as "> limit"
+ *                                     (5 requests per node: 15-60 minutes here, by load), reported as
+ *                                     "> limit" and extrapolated from the nodes it described
  *     BENCH_KUBECTL=/path/to/kubectl  the kubectl binary to compare with (default: see `realKubectl`)
  *
  * Method: every command is a child process of this one, spawned through GNU time
@@ -285,7 +286,7 @@ async function runComparison(
       const made = requests === undefined ? '' : `${requests.count} requests (${requests.breakdown})`;
       if (command.once !== undefined) {
         // The one run is the measurement.
-        s.ms.push(result.timedOut ? undefined : result.ms);
+        s.ms.push(result.timedOut || result.exitCode !== 0 ? undefined : result.ms);
         if (result.rssMB !== undefined) s.rssMB.push(result.rssMB);
         s.timedOut = result.timedOut;
         if (result.timedOut) {
