@@ -72,6 +72,7 @@ describe('capacityDocument bounds (issue 11: one GET must not cost unbounded mem
   for (const n of fixture.nodes) sink.node(n);
   for (const p of fixture.pods) sink.pod(p);
   for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
+  for (const m of fixture.podMetrics) sink.podMetrics(m);
   const input = sink.records;
 
   it('rejects resource names the cluster does not have, suggesting the near miss', () => {
@@ -104,5 +105,30 @@ describe('capacityDocument bounds (issue 11: one GET must not cost unbounded mem
     expect(() => capacityDocument(many.records, parse(`by=pod&limit=${MAX_CAPACITY_ROWS}`))).toThrow(
       /cells, more than/,
     );
+  });
+});
+
+describe('capacityDocument scope (issue 10: filtered totals say which scope each column covers)', () => {
+  const fixture = buildCluster({ nodes: 3, podsPerNode: 10, seed: 8, namespaces: 3 });
+  const sink = createRecordSink(createCollectFilter({}));
+  for (const n of fixture.nodes) sink.node(n);
+  for (const p of fixture.pods) sink.pod(p);
+  for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
+  for (const m of fixture.podMetrics) sink.podMetrics(m);
+  const namespace = fixture.pods.find((p) => p.spec.nodeName !== undefined)!.metadata.namespace!;
+
+  it('namespace=: the cluster row sums the usage of the same pods as its requests', () => {
+    const doc = capacityDocument(sink.records, parse(`by=namespace&namespace=${namespace}&resources=cpu`));
+    expect(doc.scope).toMatchObject({ namespace, usageFrom: 'PodMetrics' });
+    const [row] = doc['namespaces'] as { resources: { cpu: { usage: { value: number } } } }[];
+    const cpu = doc.cluster.resources['cpu']!;
+    expect(cpu.usage?.value).toBe(row!.resources.cpu.usage.value);
+    expect(cpu.nodeUsage!.value).toBeGreaterThan(cpu.usage!.value);
+  });
+
+  it('without filters usage is NodeMetrics', () => {
+    const doc = capacityDocument(sink.records, parse('by=node&resources=cpu'));
+    expect(doc.scope.usageFrom).toBe('NodeMetrics');
+    expect(doc.cluster.resources['cpu']!.usage).toEqual(doc.cluster.resources['cpu']!.nodeUsage);
   });
 });
