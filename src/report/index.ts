@@ -106,8 +106,8 @@ export type {
 export { clusterResourceNames, unknownResourcesProblem } from './resource-names.js';
 export { createCollectFilter } from './collect-filter.js';
 export type { CollectFilter, CollectFilterOptions } from './collect-filter.js';
-export { createRecordSink } from './collect-sink.js';
-export type { ClusterRecords, ClusterSink } from './collect-sink.js';
+export { createRecordSink, recordsFromObjects } from './collect-sink.js';
+export type { ClusterObjects, ClusterRecords, ClusterSink } from './collect-sink.js';
 export { collectCluster, NON_TERMINAL_PODS } from './collect.js';
 export type { CollectOptions, CollectParts, CollectProgress, CollectResult } from './collect.js';
 export { collectRecords, namespaceExists } from './collect-records.js';

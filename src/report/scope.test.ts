@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../testing/index.js';
 import { buildReport } from './aggregate.js';
 import { createCollectFilter } from './collect-filter.js';
-import { createRecordSink } from './collect-sink.js';
+import { recordsFromObjects } from './collect-sink.js';
 import { scopeInput } from './scope-input.js';
 import { selectsNodes, selectsPods, usageSource } from './scope.js';
 
 const fixture = buildCluster({ nodes: 4, podsPerNode: 8, seed: 9, namespaces: 3, pendingPods: 2 });
-const sink = createRecordSink(createCollectFilter({}));
-for (const n of fixture.nodes) sink.node(n);
-for (const p of fixture.pods) sink.pod(p);
-for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
-for (const m of fixture.podMetrics) sink.podMetrics(m);
-const input = sink.records;
+const input = recordsFromObjects(fixture, createCollectFilter({}));
 
 describe('report scope', () => {
   it('classifies filters: pods (namespace, labels) make usage come from PodMetrics', () => {
