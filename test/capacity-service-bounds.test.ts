@@ -9,7 +9,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollectFilter, createRecordSink } from '../src/report/index.js';
+import { createCollectFilter, recordsFromObjects } from '../src/report/index.js';
 import { MAX_CAPACITY_RESOURCES, MAX_CAPACITY_ROWS } from '../src/service/capacity-query.js';
 import { StaticClusterView, startReportServer, type ReportServer } from '../src/service/index.js';
 import { buildCluster } from '../src/testing/index.js';
@@ -32,16 +32,8 @@ const madeUp = (count: number, salt: number) =>
 
 describe('/api/v1/capacity refuses unbounded queries', () => {
   beforeAll(async () => {
-    const sink = createRecordSink(createCollectFilter({}));
-    for (const n of fixture.nodes) sink.node(n);
-    for (const p of fixture.pods) sink.pod(p);
-    for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
-    for (const m of fixture.podMetrics) sink.podMetrics(m);
-    server = await startReportServer({
-      view: new StaticClusterView(sink.records),
-      host: '127.0.0.1',
-      port: 0,
-    });
+    const records = recordsFromObjects(fixture, createCollectFilter({}));
+    server = await startReportServer({ view: new StaticClusterView(records), host: '127.0.0.1', port: 0 });
   });
   afterAll(() => server.close());
 

@@ -151,15 +151,36 @@ describe('kubemetrics capacity', () => {
       .map(columns);
     const cpu = table.map((r) => Number.parseInt(r[1]!, 10));
     expect(cpu).toEqual([...cpu].sort((a, b) => b - a));
+    // A bad flag value is a usage error (exit 2), decided before any request for table columns.
+    cluster.resetRequestLog();
     const bad = await run('--sort', 'bogus');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown sort column "bogus".*valid columns: name/);
+    expect(cluster.requests).toHaveLength(0);
+    // With -o json the columns are the cluster's: checked after reading it, still exit 2.
+    const badJson = await run('-o', 'json', '--sort', 'bogus');
+    expect(badJson.code).toBe(2);
+    expect(badJson.stdout).toBe('');
+    expect(badJson.stderr).toMatch(/valid columns: name.*hugepages-2Mi/);
   });
 
-  it('--resources picks columns, including extended resources', async () => {
-    const result = await run('--resources', 'cpu,nvidia.com/gpu');
-    expect(lines(result.stdout)[0]).toMatch(/CPU REQUESTS.*NVIDIA.COM\/GPU REQUESTS/);
+  it('--resources picks columns, including huge pages', async () => {
+    const result = await run('--resources', 'cpu,hugepages-2Mi');
+    expect(lines(result.stdout)[0]).toMatch(/CPU REQUESTS.*HUGEPAGES-2MI REQUESTS/);
     expect((await run('--resources', 'cpu,,memory')).code).toBe(2);
+  });
+
+  it('--resources with a name the cluster does not have is a usage error, never a column of zeros', async () => {
+    const typo = await run('--resources', 'CPU,memory');
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toContain('unknown resource "CPU" (did you mean "cpu"?)');
+    // No node offers GPUs here: the names it has are listed instead.
+    const absent = await run('--resources', 'nvidia.com/gpu', '-o', 'json');
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(
+      /unknown resource "nvidia.com\/gpu": the cluster has cpu, memory, ephemeral-storage/,
+    );
   });
 
   it('uses a fixed number of requests: no request per node', async () => {

@@ -14,6 +14,8 @@
  *   cluster's is the sum over nodes that have metrics, with `nodesWithoutMetrics` saying how many
  *   do not. Namespace and workload usage sum the pods that have metrics (`podsWithoutMetrics`
  *   counts scheduled pods that have none).
+ * - When the scope selects pods (scope.ts), node and cluster usage sum the selected pods'
+ *   PodMetrics instead, like their requests; `nodeUsage` keeps the NodeMetrics.
  */
 import { KubemetricsError } from '../errors.js';
 import type { ContainerKind } from './pod-resources.js';
@@ -33,6 +35,7 @@ import {
   type MutableResourceAmounts,
   type ResourceAmounts,
 } from './resource-amounts.js';
+import { usageSource, type ReportScope, type UsageSource } from './scope.js';
 import type { WorkloadRef } from './workload-owner.js';
 
 /** The levels a report has rows for. */
@@ -71,6 +74,11 @@ export interface ReportOptions {
   readonly levels?: readonly RowLevel[] | undefined;
   /** Name of the cluster row (default `cluster`), e.g. the kubeconfig context. */
   readonly clusterName?: string | undefined;
+  /**
+   * The filters the input was made with (apply them with `scopeInput`). Decides where node and
+   * cluster usage come from: with pods selected, from those pods' PodMetrics (scope.ts).
+   */
+  readonly scope?: ReportScope | undefined;
 }
 
 /** Fields every row has. */
@@ -95,8 +103,17 @@ export interface ClusterRow extends RowBase {
   readonly nodes: number;
   readonly readyNodes: number;
   readonly unschedulableNodes: number;
-  /** Nodes without NodeMetrics; their usage is missing from `usage`. */
+  /** Nodes without NodeMetrics; their usage is missing from `nodeUsage`. */
   readonly nodesWithoutMetrics: number;
+  /**
+   * What `usage` sums: the nodes' NodeMetrics (every pod and the system daemons; then equal to
+   * `nodeUsage`), or with pods selected the PodMetrics of the selected pods on listed nodes.
+   */
+  readonly usageFrom: UsageSource;
+  /** Sum of the nodes' NodeMetrics (nodes that have them): whole-node usage, whatever the scope. */
+  readonly nodeUsage: ResourceAmounts | undefined;
+  /** With `usageFrom` PodMetrics: selected pods on listed nodes without metrics; else `undefined`. */
+  readonly podsWithoutMetrics: number | undefined;
   readonly capacity: ResourceAmounts;
   /** Sum of the node rows' `allocatable`. */
   readonly allocatable: ResourceAmounts;
@@ -137,6 +154,12 @@ export interface NodeRow extends RowBase {
   readonly podCapacity: number | undefined;
   /** NodeMetrics `timestamp` when there are metrics. */
   readonly usageTimestamp: string | undefined;
+  /** What `usage` sums (see `ClusterRow.usageFrom`). */
+  readonly usageFrom: UsageSource;
+  /** The node's NodeMetrics: the whole node's usage, whatever the scope. */
+  readonly nodeUsage: ResourceAmounts | undefined;
+  /** With `usageFrom` PodMetrics: selected pods on this node without metrics; else `undefined`. */
+  readonly podsWithoutMetrics: number | undefined;
 }
 
 /** Fields of the namespace and workload rows. */
@@ -192,6 +215,8 @@ export type ReportRow = ClusterRow | NodeRow | NamespaceRow | WorkloadRow | PodR
 export interface ReportModel {
   /** The resource columns, in order. Rows may carry more names; show only these. */
   readonly resourceNames: readonly string[];
+  /** The filters the report was made with (`ReportOptions.scope`). */
+  readonly scope: ReportScope;
   readonly cluster: ClusterRow;
   /** In input order. */
   readonly nodes: readonly NodeRow[];
@@ -244,6 +269,9 @@ interface NodeAcc {
   readonly allocatable: ResourceAmounts;
   pods: number;
   readonly specs: SpecCounts;
+  /** With usage from PodMetrics: the sum over its pods that have them. */
+  podUsage: MutableResourceAmounts | undefined;
+  podsWithoutMetrics: number;
 }
 
 function validateResources(resources: readonly string[]): string[] {
@@ -289,6 +317,11 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     options.resources === undefined ? undefined : new Set(validateResources(options.resources));
   const add: (target: MutableResourceAmounts, source: ResourceAmounts) => void =
     selected === undefined ? addInto : (target, source) => addSelectedInto(target, source, selected);
+  const scope = options.scope ?? {};
+  const usageFrom = usageSource(scope);
+  const fromPods = usageFrom === 'PodMetrics';
+  /** Names any pod's metrics measure: a node with none of the selected pods used 0 of each. */
+  const podMeasured = new Set<string>();
   const nodeMetrics = input.nodeMetrics ?? new Map<string, NodeUsage>();
   const podMetrics = input.podMetrics ?? new Map<string, PodUsage>();
   const seenNames = new Set<string>();
@@ -298,7 +331,14 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   const nodeOrder: NodeAcc[] = [];
   for (const record of input.nodes) {
     const allocatable = hasAny(record.allocatable) ? record.allocatable : record.capacity;
-    const acc: NodeAcc = { record, allocatable, pods: 0, specs: new Map() };
+    const acc: NodeAcc = {
+      record,
+      allocatable,
+      pods: 0,
+      specs: new Map(),
+      podUsage: undefined,
+      podsWithoutMetrics: 0,
+    };
     if (selected === undefined) {
       collectNames(seenNames, record.capacity);
       collectNames(seenNames, allocatable);
@@ -353,6 +393,15 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     if (node !== undefined) {
       node.pods++;
       countSpec(node.specs, resources);
+      if (fromPods) {
+        if (usage !== undefined) {
+          node.podUsage ??= {};
+          add(node.podUsage, usage.total);
+          collectNames(podMeasured, usage.total);
+        } else {
+          node.podsWithoutMetrics++;
+        }
+      }
     } else {
       if (scheduled) podsOnUnknownNodes++;
       else pendingPods++;
@@ -431,6 +480,8 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   const clusterRequests: MutableResourceAmounts = {};
   const clusterLimits: MutableResourceAmounts = {};
   let clusterUsage: MutableResourceAmounts | undefined;
+  let clusterPodUsage: MutableResourceAmounts | undefined;
+  let clusterPodsWithoutMetrics = 0;
   let readyNodes = 0;
   let unschedulableNodes = 0;
   let nodesWithoutMetrics = 0;
@@ -453,21 +504,32 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     const record = acc.record;
     const nodeSums = sums(acc.specs);
     const metrics = nodeMetrics.get(record.name);
-    let usage: ResourceAmounts | undefined;
+    let wholeNodeUsage: ResourceAmounts | undefined;
     if (metrics !== undefined) {
       if (selected === undefined) {
         collectNames(seenNames, metrics.usage);
-        usage = metrics.usage;
+        wholeNodeUsage = metrics.usage;
       } else {
         const filtered: MutableResourceAmounts = {};
         add(filtered, metrics.usage);
-        usage = Object.freeze(filtered);
+        wholeNodeUsage = Object.freeze(filtered);
       }
       clusterUsage ??= {};
-      addInto(clusterUsage, usage);
+      addInto(clusterUsage, wholeNodeUsage);
       add(allocatableWithMetrics, acc.allocatable);
     } else {
       nodesWithoutMetrics++;
+    }
+    let usage = wholeNodeUsage;
+    if (fromPods) {
+      usage = acc.podUsage === undefined ? undefined : Object.freeze(acc.podUsage);
+      // None of the selected pods here: they used exactly nothing of what pod metrics measure.
+      if (acc.pods === 0 && podMeasured.size > 0) usage = zeros(podMeasured, selected);
+      if (usage !== undefined) {
+        clusterPodUsage ??= {};
+        addInto(clusterPodUsage, usage);
+      }
+      clusterPodsWithoutMetrics += acc.podsWithoutMetrics;
     }
     if (record.ready) readyNodes++;
     if (record.unschedulable) unschedulableNodes++;
@@ -496,6 +558,9 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
         limits: nodeSums.limits,
         usage,
         usageTimestamp: metrics?.timestamp,
+        usageFrom,
+        nodeUsage: wholeNodeUsage,
+        podsWithoutMetrics: fromPods ? acc.podsWithoutMetrics : undefined,
       });
     }
   }
@@ -514,7 +579,16 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     allocatableWithMetrics: Object.freeze(allocatableWithMetrics),
     requests: Object.freeze(clusterRequests),
     limits: Object.freeze(clusterLimits),
-    usage: clusterUsage === undefined ? undefined : Object.freeze(clusterUsage),
+    usage: fromPods
+      ? clusterPodUsage === undefined
+        ? undefined
+        : Object.freeze(clusterPodUsage)
+      : clusterUsage === undefined
+        ? undefined
+        : Object.freeze(clusterUsage),
+    usageFrom,
+    nodeUsage: clusterUsage === undefined ? undefined : Object.freeze(clusterUsage),
+    podsWithoutMetrics: fromPods ? clusterPodsWithoutMetrics : undefined,
     pods: clusterPods,
     podCapacity,
     pendingPods,
@@ -558,6 +632,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
 
   return {
     resourceNames: Object.freeze(resourceNames),
+    scope,
     cluster,
     nodes: nodeRows,
     namespaces: namespaceRows,
@@ -586,6 +661,13 @@ function groupFields(
     limits: totals.limits,
     usage: acc.usage === undefined ? undefined : Object.freeze(acc.usage),
   };
+}
+
+/** Zero of every name in `names` (of those in `only`, when given). */
+function zeros(names: ReadonlySet<string>, only: ReadonlySet<string> | undefined): ResourceAmounts {
+  const out: MutableResourceAmounts = {};
+  for (const name of names) if (only === undefined || only.has(name)) out[name] = 0n;
+  return Object.freeze(out);
 }
 
 /** `target += source × count`, for the names in `only` when given. */

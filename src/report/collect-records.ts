@@ -2,7 +2,7 @@
  * One entry point for every read command: records from the live cluster or from a snapshot, with
  * the same filters, so offline reports equal live ones.
  */
-import type { MetricsClient } from '../client/index.js';
+import { isKubernetesApiError, type MetricsClient } from '../client/index.js';
 import { KubemetricsError } from '../errors.js';
 import { collectCluster, type CollectOptions, type CollectResult } from './collect.js';
 import { createRecordSink, type ClusterRecords } from './collect-sink.js';
@@ -50,4 +50,25 @@ export async function collectRecords(source: ClusterSource, options: CollectOpti
       metricsError,
     },
   };
+}
+
+/**
+ * Whether a namespace exists (`GET /api/v1/namespaces/NAME`), to tell "no such namespace" (a
+ * typo) from "a namespace without pods" when a filtered report comes back empty. `undefined` when
+ * it cannot be told: a snapshot records no namespaces, and reading one may be forbidden.
+ */
+export async function namespaceExists(
+  source: ClusterSource,
+  name: string,
+  options: Pick<CollectOptions, 'signal' | 'timeoutMs'> = {},
+): Promise<boolean | undefined> {
+  if (source.kind !== 'live') return undefined;
+  try {
+    await source.client.getRaw(`/api/v1/namespaces/${encodeURIComponent(name)}`, options);
+    return true;
+  } catch (error) {
+    if (isKubernetesApiError(error, 404)) return false;
+    if (isKubernetesApiError(error, 403)) return undefined;
+    throw error;
+  }
 }

@@ -59,3 +59,24 @@ export function createRecordSink(filter: CollectFilter): ClusterSink & { readonl
     },
   };
 }
+
+/** Wire objects already in memory: a test fixture, decoded lists. */
+export interface ClusterObjects {
+  readonly nodes: readonly Node[];
+  readonly pods: readonly Pod[];
+  readonly nodeMetrics?: readonly NodeMetrics[] | undefined;
+  readonly podMetrics?: readonly PodMetrics[] | undefined;
+}
+
+/**
+ * Report records from objects already in memory, filtered and trimmed exactly as collected ones
+ * (the same sink), e.g. a `buildCluster` fixture for the service or a test.
+ */
+export function recordsFromObjects(objects: ClusterObjects, filter: CollectFilter): ClusterRecords {
+  const sink = createRecordSink(filter);
+  objects.nodes.forEach((n) => sink.node(n));
+  objects.pods.forEach((p) => sink.pod(p));
+  objects.nodeMetrics?.forEach((m) => sink.nodeMetrics(m));
+  objects.podMetrics?.forEach((m) => sink.podMetrics(m));
+  return sink.records;
+}

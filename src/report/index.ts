@@ -73,8 +73,10 @@ export {
   isAggregateRow,
   MEASURES,
   rowAmount,
+  rowKubectlPercent,
   rowPercent,
   rowPods,
+  rowPodsKubectlPercent,
   rowPodsPercent,
   usageOfLimits,
 } from './row-values.js';
@@ -82,7 +84,10 @@ export type { Measure } from './row-values.js';
 export { kubectlPercent, kubectlUsagePercent, Percent, percentOf } from './percent.js';
 export { parseSortColumn, sortColumns, sortRows } from './sort.js';
 export type { SortColumn, SortOptions } from './sort.js';
-export { createPlainRowConverter, reportToPlain, toPlainQuantity } from './plain-report.js';
+export { createPlainRowConverter, plainScope, reportToPlain, toPlainQuantity } from './plain-report.js';
+export { selectsNodes, selectsPods, usageSource } from './scope.js';
+export { scopeInput } from './scope-input.js';
+export type { ReportScope, UsageSource } from './scope.js';
 export type {
   PlainClusterRow,
   PlainContainerRow,
@@ -94,17 +99,18 @@ export type {
   PlainResource,
   PlainResources,
   PlainRowConverter,
+  PlainScope,
   PlainWorkloadRow,
 } from './plain-report.js';
 // Collection (live or snapshot), top rows and printers.
 export { clusterResourceNames, unknownResourcesProblem } from './resource-names.js';
 export { createCollectFilter } from './collect-filter.js';
 export type { CollectFilter, CollectFilterOptions } from './collect-filter.js';
-export { createRecordSink } from './collect-sink.js';
-export type { ClusterRecords, ClusterSink } from './collect-sink.js';
+export { createRecordSink, recordsFromObjects } from './collect-sink.js';
+export type { ClusterObjects, ClusterRecords, ClusterSink } from './collect-sink.js';
 export { collectCluster, NON_TERMINAL_PODS } from './collect.js';
 export type { CollectOptions, CollectParts, CollectProgress, CollectResult } from './collect.js';
-export { collectRecords } from './collect-records.js';
+export { collectRecords, namespaceExists } from './collect-records.js';
 export type { ClusterData, ClusterSource } from './collect-records.js';
 export {
   createSnapshotSink,
@@ -132,6 +138,7 @@ export {
   capacityDelimited,
   capacityLines,
   capacityPlain,
+  capacityScopeNote,
   capacityTable,
   formatAmount,
 } from './print-capacity.js';

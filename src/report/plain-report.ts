@@ -23,6 +23,7 @@ import type {
 import type { Percent } from './percent.js';
 import { amountOf, isByteResource, type ResourceAmounts } from './resource-amounts.js';
 import { hasCapacity, rowAmount, rowPercent, rowPodsPercent, usageOfLimits } from './row-values.js';
+import { usageSource, type ReportScope, type UsageSource } from './scope.js';
 
 /** One amount: canonical quantity string and base-unit number. */
 export interface PlainQuantity {
@@ -42,8 +43,15 @@ export interface PlainResource {
   readonly requests: PlainQuantity | null;
   /** On pod and container rows `null` means "no limit"; aggregate rows sum the limits that are set. */
   readonly limits: PlainQuantity | null;
-  /** `null`: no metrics for this row or resource. */
+  /**
+   * `null`: no metrics for this row or resource. On cluster and node rows, what `usageFrom` says:
+   * the nodes' NodeMetrics, or (pods selected) the PodMetrics of the same pods as `requests`.
+   */
   readonly usage: PlainQuantity | null;
+  /** Cluster and node rows: the whole nodes' usage (NodeMetrics), whatever pods are selected. */
+  readonly nodeUsage?: PlainQuantity | null;
+  /** Cluster and node rows: `nodeUsage` as a percentage of allocatable (of nodes with metrics). */
+  readonly nodeUsagePercent?: number | null;
   /** Cluster and node rows: requests as a percentage of allocatable. */
   readonly requestsPercent?: number | null;
   /** Cluster and node rows: limits as a percentage of allocatable (may exceed 100). */
@@ -64,6 +72,10 @@ export interface PlainClusterRow {
   readonly readyNodes: number;
   readonly unschedulableNodes: number;
   readonly nodesWithoutMetrics: number;
+  /** What `usage` sums: `NodeMetrics` (whole nodes) or `PodMetrics` (the selected pods). */
+  readonly usageFrom: UsageSource;
+  /** With `usageFrom` PodMetrics: selected pods without metrics; else `null`. */
+  readonly podsWithoutMetrics: number | null;
   readonly pods: number;
   readonly podCapacity: number;
   readonly podsPercent: number | null;
@@ -88,6 +100,10 @@ export interface PlainNodeRow {
   readonly podsPercent: number | null;
   readonly hasMetrics: boolean;
   readonly usageTimestamp: string | null;
+  /** What `usage` sums: `NodeMetrics` (the whole node) or `PodMetrics` (the selected pods on it). */
+  readonly usageFrom: UsageSource;
+  /** With `usageFrom` PodMetrics: selected pods on the node without metrics; else `null`. */
+  readonly podsWithoutMetrics: number | null;
   readonly resources: PlainResources;
 }
 
@@ -135,10 +151,23 @@ export interface PlainContainerRow {
   readonly resources: PlainResources;
 }
 
+/**
+ * The scope of a report as plain data: the filters (`null`: not filtered) and where the usage of
+ * cluster and node rows comes from. Capacity, allocatable and `nodeUsage` always cover whole nodes.
+ */
+export interface PlainScope {
+  readonly namespace: string | null;
+  readonly labelSelector: string | null;
+  readonly nodeLabelSelector: string | null;
+  readonly node: string | null;
+  readonly usageFrom: UsageSource;
+}
+
 /** The whole report as plain data (`JSON.stringify`-safe). */
 export interface PlainReport {
   /** Resource names, in column order. */
   readonly resources: readonly string[];
+  readonly scope: PlainScope;
   readonly cluster: PlainClusterRow;
   readonly nodes: readonly PlainNodeRow[];
   readonly namespaces: readonly PlainNamespaceRow[];
@@ -194,9 +223,11 @@ class PlainConverter {
             requests,
             limits,
             usage,
+            nodeUsage: this.quantity(name, rowAmount(row, 'nodeUsage', name)),
             requestsPercent: percentNumber(rowPercent(row, 'requests', name)),
             limitsPercent: percentNumber(rowPercent(row, 'limits', name)),
             usagePercent,
+            nodeUsagePercent: percentNumber(rowPercent(row, 'nodeUsage', name)),
           }
         : {
             requests,
@@ -254,6 +285,8 @@ export function createPlainRowConverter(resourceNames: readonly string[]): Plain
       readyNodes: c.readyNodes,
       unschedulableNodes: c.unschedulableNodes,
       nodesWithoutMetrics: c.nodesWithoutMetrics,
+      usageFrom: c.usageFrom,
+      podsWithoutMetrics: c.podsWithoutMetrics ?? null,
       pods: c.pods,
       podCapacity: c.podCapacity,
       podsPercent: percentNumber(rowPodsPercent(c)),
@@ -273,6 +306,8 @@ export function createPlainRowConverter(resourceNames: readonly string[]): Plain
       podsPercent: percentNumber(rowPodsPercent(n)),
       hasMetrics: n.usage !== undefined,
       usageTimestamp: n.usageTimestamp ?? null,
+      usageFrom: n.usageFrom,
+      podsWithoutMetrics: n.podsWithoutMetrics ?? null,
       resources: convert.resources(n, names),
     }),
     namespace: (n) => ({
@@ -314,6 +349,17 @@ export function createPlainRowConverter(resourceNames: readonly string[]): Plain
   };
 }
 
+/** {@link PlainScope} of a report's scope. */
+export function plainScope(scope: ReportScope): PlainScope {
+  return {
+    namespace: scope.namespace ?? null,
+    labelSelector: scope.labelSelector ?? null,
+    nodeLabelSelector: scope.nodeLabelSelector ?? null,
+    node: scope.node ?? null,
+    usageFrom: usageSource(scope),
+  };
+}
+
 /**
  * The report model as plain objects (see {@link PlainReport}), ready for `JSON.stringify`, a YAML
  * writer or a CSV flattener. Only `model.resourceNames` are included. For large pod or container
@@ -323,6 +369,7 @@ export function reportToPlain(model: ReportModel): PlainReport {
   const convert = createPlainRowConverter(model.resourceNames);
   return {
     resources: [...model.resourceNames],
+    scope: plainScope(model.scope),
     cluster: convert.cluster(model.cluster),
     nodes: model.nodes.map((row) => convert.node(row)),
     namespaces: model.namespaces.map((row) => convert.namespace(row)),

@@ -16,6 +16,7 @@ import {
   usageOfLimits,
   type Measure,
 } from './row-values.js';
+import { selectsNodes, selectsPods, type ReportScope } from './scope.js';
 import { sortRows } from './sort.js';
 import { formatTopCpu, formatTopMemory } from './top.js';
 import { Quantity } from '../quantity/index.js';
@@ -202,6 +203,7 @@ const MEASURE_HEADER: Readonly<Record<Measure, string>> = {
   requests: 'REQUESTS',
   limits: 'LIMITS',
   usage: 'USAGE',
+  nodeUsage: 'NODE USAGE',
 };
 
 function resourceHeader(resource: string): string {
@@ -219,12 +221,48 @@ function podsCell(row: ReportRow): string {
   return `${pods}`;
 }
 
-/** Table headers and cells for {@link CapacityView}. */
+function describePods(scope: ReportScope): string | undefined {
+  if (!selectsPods(scope)) return undefined;
+  const where = scope.namespace === undefined ? '' : ` in namespace ${scope.namespace}`;
+  const matching = scope.labelSelector === undefined ? '' : ` matching ${scope.labelSelector}`;
+  return `pods${where}${matching}`;
+}
+
+function describeNodes(scope: ReportScope): string | undefined {
+  if (!selectsNodes(scope)) return undefined;
+  if (scope.node !== undefined) return `node ${scope.node}`;
+  return `nodes matching ${scope.nodeLabelSelector ?? ''}`;
+}
+
+/**
+ * The line under a filtered table saying which scope each column covers (scope.ts), or
+ * `undefined` without filters. Allocatable is always whole nodes, so under `-n` a node's requests%
+ * is that namespace's share of the node.
+ */
+export function capacityScopeNote(scope: ReportScope, view: CapacityView): string | undefined {
+  const pods = describePods(scope);
+  const nodes = describeNodes(scope);
+  if (pods === undefined && nodes === undefined) return undefined;
+  if (pods === undefined) {
+    return (
+      `Scope: ${nodes} and the pods on them; every column covers those whole nodes` +
+      `${view.util ? ' (usage: their NodeMetrics)' : ''}.`
+    );
+  }
+  const measures = view.util ? 'Requests, limits and usage' : 'Requests and limits';
+  return (
+    `Scope: ${pods}${nodes === undefined ? '' : ` on ${nodes}`}. ${measures} on every row sum those pods` +
+    `${view.util ? ' (usage: their PodMetrics, not the whole node)' : ''}; allocatable and the basis of ` +
+    'node and cluster percentages are whole nodes.'
+  );
+}
+
+/** Table headers and cells for {@link CapacityView}, and the scope note to print under them. */
 export function capacityTable(
   model: ReportModel,
   view: CapacityView,
   resources: readonly string[],
-): { headers: string[]; rows: string[][] } {
+): { headers: string[]; rows: string[][]; note: string | undefined } {
   const ms = measures(view);
   const headers = [...nameHeaders(view)];
   for (const r of resources) for (const m of ms) headers.push(`${resourceHeader(r)} ${MEASURE_HEADER[m]}`);
@@ -241,7 +279,7 @@ export function capacityTable(
     cells.push(podsCell(row));
     return cells;
   });
-  return { headers, rows };
+  return { headers, rows, note: capacityScopeNote(model.scope, view) };
 }
 
 function csvEscape(value: string, separator: string): string {
@@ -259,10 +297,13 @@ export function capacityDelimited(
   resources: readonly string[],
   separator: ',' | '\t',
 ): string {
-  const ms: Measure[] = ['capacity', 'allocatable', 'requests', 'limits', 'usage'];
+  const ms: Measure[] = ['capacity', 'allocatable', 'requests', 'limits', 'usage', 'nodeUsage'];
+  const csvName = (m: Measure) => (m === 'nodeUsage' ? 'node_usage' : m);
   const headers = ['level', 'namespace', 'name', 'node', 'kind', 'pods', 'pod_capacity'];
   for (const r of resources) {
-    for (const m of ms) headers.push(`${r}_${m}`, `${r}_${m}_quantity`, `${r}_${m}_percent`);
+    for (const m of ms) {
+      headers.push(`${r}_${csvName(m)}`, `${r}_${csvName(m)}_quantity`, `${r}_${csvName(m)}_percent`);
+    }
     headers.push(`${r}_usage_of_limits_percent`);
   }
   const lines = [headers.map((h) => csvEscape(h, separator)).join(separator)];
@@ -312,6 +353,7 @@ export function capacityPlain(
   return {
     kind: 'CapacityReport',
     resources: plain.resources,
+    scope: plain.scope,
     cluster: plain.cluster,
     ...(view.by === 'node' ? { nodes: plain.nodes } : {}),
     ...(view.by === 'namespace' ? { namespaces: plain.namespaces } : {}),

@@ -7,19 +7,35 @@
  *
  * | row                                  | requests%         | limits%           | usage%                           |
  * | ------------------------------------ | ----------------- | ----------------- | -------------------------------- |
- * | cluster                              | of allocatable    | of allocatable    | of allocatable of nodes with metrics |
+ * | cluster                              | of allocatable    | of allocatable    | of allocatable of nodes with metrics (usage from PodMetrics: of allocatable) |
  * | node                                 | of allocatable    | of allocatable    | of allocatable                   |
  * | namespace, workload, pod, container  | –                 | –                 | of requests (`usageOfLimits`: of limits) |
+ *
+ * `nodeUsage` (cluster and node rows: the NodeMetrics, whole nodes whatever the scope) is a share of
+ * the allocatable of the nodes with metrics.
  */
 import type { ReportRow } from './aggregate.js';
 import { kubectlPercent, kubectlUsagePercent, percentOf, type Percent } from './percent.js';
 import { amountOf, type ResourceAmounts } from './resource-amounts.js';
 
-/** Which amount of a row: `capacity` and `allocatable` exist on cluster and node rows only. */
-export type Measure = 'capacity' | 'allocatable' | 'requests' | 'limits' | 'usage';
+/**
+ * Which amount of a row: `capacity`, `allocatable` and `nodeUsage` (NodeMetrics) exist on cluster
+ * and node rows only; `usage` is what the row's scope sums (scope.ts).
+ */
+export type Measure = 'capacity' | 'allocatable' | 'requests' | 'limits' | 'usage' | 'nodeUsage';
 
 /** Every measure, in column order. */
-export const MEASURES: readonly Measure[] = ['capacity', 'allocatable', 'requests', 'limits', 'usage'];
+export const MEASURES: readonly Measure[] = [
+  'capacity',
+  'allocatable',
+  'requests',
+  'limits',
+  'usage',
+  'nodeUsage',
+];
+
+/** The measures of cluster and node rows only. */
+export const NODE_MEASURES: ReadonlySet<Measure> = new Set(['capacity', 'allocatable', 'nodeUsage']);
 
 const NANOS_PER_UNIT = 1_000_000_000n;
 
@@ -52,18 +68,21 @@ export function rowAmount(row: ReportRow, measure: Measure, resource: string): b
     }
     case 'usage':
       return row.usage === undefined ? undefined : amountOf(row.usage, resource);
+    case 'nodeUsage':
+      return hasCapacity(row) && row.nodeUsage !== undefined ? amountOf(row.nodeUsage, resource) : undefined;
   }
 }
 
 function basis(row: ReportRow, measure: Measure): ResourceAmounts | undefined {
   if (row.level === 'cluster') {
-    if (measure === 'usage') return row.allocatableWithMetrics;
+    if (measure === 'nodeUsage') return row.allocatableWithMetrics;
+    if (measure === 'usage') {
+      return row.usageFrom === 'PodMetrics' ? row.allocatable : row.allocatableWithMetrics;
+    }
     return measure === 'requests' || measure === 'limits' ? row.allocatable : undefined;
   }
   if (row.level === 'node') {
-    return measure === 'requests' || measure === 'limits' || measure === 'usage'
-      ? row.allocatable
-      : undefined;
+    return measure === 'capacity' || measure === 'allocatable' ? undefined : row.allocatable;
   }
   return measure === 'usage' ? row.requests : undefined;
 }
@@ -97,7 +116,10 @@ export function rowKubectlPercent(
       ? rowAmount(row, 'capacity', resource)
       : amountOf(basis(row, measure) ?? {}, resource);
   if (part === undefined || whole === undefined) return undefined;
-  const p = measure === 'usage' ? kubectlUsagePercent(part, whole) : kubectlPercent(part, whole, resource);
+  const p =
+    measure === 'usage' || measure === 'nodeUsage'
+      ? kubectlUsagePercent(part, whole)
+      : kubectlPercent(part, whole, resource);
   // Nothing of nothing: kubectl prints `0 (0%)` for a resource the node lists at 0 (hugepages).
   // Something of nothing stays "no percentage", never a misleading 0%.
   return p === undefined && part === 0n ? 0 : p;

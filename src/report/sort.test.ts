@@ -26,6 +26,9 @@ function nodeRow(name: string, requests: ResourceAmounts, usage?: ResourceAmount
     limits: {},
     usage,
     usageTimestamp: undefined,
+    usageFrom: 'NodeMetrics',
+    nodeUsage: usage,
+    podsWithoutMetrics: undefined,
   };
 }
 

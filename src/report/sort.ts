@@ -7,7 +7,7 @@
  * - `<resource>`: usage of that resource, as `kubectl top --sort-by=cpu`; `<resource>%`: usage
  *   percentage (see row-values.ts for the basis of each level)
  * - `<measure>.<resource>` and `<measure>.<resource>%` for measure `requests`, `limits`, `usage`
- *   (all levels) and `capacity`, `allocatable` (cluster, node); e.g. `requests.memory`,
+ *   (all levels) and `capacity`, `allocatable`, `nodeUsage` (cluster, node); e.g. `requests.memory`,
  *   `limits.cpu%`, `requests.nvidia.com/gpu`
  *
  * Names sort ascending and numbers descending unless `order` says otherwise. Rows without a value
@@ -16,7 +16,15 @@
 import { KubemetricsError } from '../errors.js';
 import type { ReportRow, RowLevel } from './aggregate.js';
 import type { Percent } from './percent.js';
-import { MEASURES, rowAmount, rowPercent, rowPods, rowPodsPercent, type Measure } from './row-values.js';
+import {
+  MEASURES,
+  NODE_MEASURES,
+  rowAmount,
+  rowPercent,
+  rowPods,
+  rowPodsPercent,
+  type Measure,
+} from './row-values.js';
 
 /** A parsed sort column. */
 export type SortColumn =
@@ -46,11 +54,11 @@ function hasCapacityLevel(level: RowLevel): boolean {
 }
 
 function measuresFor(level: RowLevel): readonly Measure[] {
-  return hasCapacityLevel(level) ? MEASURES : MEASURES.filter((m) => m !== 'capacity' && m !== 'allocatable');
+  return hasCapacityLevel(level) ? MEASURES : MEASURES.filter((m) => !NODE_MEASURES.has(m));
 }
 
 function percentMeasuresFor(level: RowLevel): readonly Measure[] {
-  return hasCapacityLevel(level) ? ['requests', 'limits', 'usage'] : ['usage'];
+  return hasCapacityLevel(level) ? ['requests', 'limits', 'usage', 'nodeUsage'] : ['usage'];
 }
 
 /** Every valid column name for a level and set of resources, in a readable order. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCluster } from '../testing/index.js';
-import { createCollectFilter, createRecordSink } from '../report/index.js';
+import { createCollectFilter, recordsFromObjects } from '../report/index.js';
 import {
   capacityDocument,
   MAX_CAPACITY_CELLS,
@@ -68,11 +68,7 @@ describe('parseCapacityQuery', () => {
 
 describe('capacityDocument bounds (issue 11: one GET must not cost unbounded memory)', () => {
   const fixture = buildCluster({ nodes: 3, podsPerNode: 10, seed: 5 });
-  const sink = createRecordSink(createCollectFilter({}));
-  for (const n of fixture.nodes) sink.node(n);
-  for (const p of fixture.pods) sink.pod(p);
-  for (const m of fixture.nodeMetrics) sink.nodeMetrics(m);
-  const input = sink.records;
+  const input = recordsFromObjects(fixture, createCollectFilter({}));
 
   it('rejects resource names the cluster does not have, suggesting the near miss', () => {
     const query = parse('by=pod&resources=CPU,made-up');
@@ -92,17 +88,37 @@ describe('capacityDocument bounds (issue 11: one GET must not cost unbounded mem
   it('limit × default columns above the cell cap is a 400, not a silently shorter answer', () => {
     // A node offering 12 device plugins' resources: 18 names, 16 served by default.
     const devices = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`example.com/dev-${i}`, '1']));
-    const many = createRecordSink(createCollectFilter({}));
-    many.node({
+    const node = {
       ...fixture.nodes[0]!,
       status: { ...fixture.nodes[0]!.status, capacity: devices, allocatable: devices },
-    });
-    for (const n of fixture.nodes) many.node(n);
-    const doc = capacityDocument(many.records, parse('by=node'));
+    };
+    const many = recordsFromObjects({ nodes: [node, ...fixture.nodes], pods: [] }, createCollectFilter({}));
+    const doc = capacityDocument(many, parse('by=node'));
     expect(doc.resources).toHaveLength(MAX_CAPACITY_RESOURCES);
     expect(doc.limit).toBe(MAX_CAPACITY_CELLS / MAX_CAPACITY_RESOURCES);
-    expect(() => capacityDocument(many.records, parse(`by=pod&limit=${MAX_CAPACITY_ROWS}`))).toThrow(
+    expect(() => capacityDocument(many, parse(`by=pod&limit=${MAX_CAPACITY_ROWS}`))).toThrow(
       /cells, more than/,
     );
+  });
+});
+
+describe('capacityDocument scope (issue 10: filtered totals say which scope each column covers)', () => {
+  const fixture = buildCluster({ nodes: 3, podsPerNode: 10, seed: 8, namespaces: 3 });
+  const records = recordsFromObjects(fixture, createCollectFilter({}));
+  const namespace = fixture.pods.find((p) => p.spec.nodeName !== undefined)!.metadata.namespace!;
+
+  it('namespace=: the cluster row sums the usage of the same pods as its requests', () => {
+    const doc = capacityDocument(records, parse(`by=namespace&namespace=${namespace}&resources=cpu`));
+    expect(doc.scope).toMatchObject({ namespace, usageFrom: 'PodMetrics' });
+    const [row] = doc['namespaces'] as { resources: { cpu: { usage: { value: number } } } }[];
+    const cpu = doc.cluster.resources['cpu']!;
+    expect(cpu.usage?.value).toBe(row!.resources.cpu.usage.value);
+    expect(cpu.nodeUsage!.value).toBeGreaterThan(cpu.usage!.value);
+  });
+
+  it('without filters usage is NodeMetrics', () => {
+    const doc = capacityDocument(records, parse('by=node&resources=cpu'));
+    expect(doc.scope.usageFrom).toBe('NodeMetrics');
+    expect(doc.cluster.resources['cpu']!.usage).toEqual(doc.cluster.resources['cpu']!.nodeUsage);
   });
 });

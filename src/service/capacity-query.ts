@@ -17,8 +17,12 @@ import {
   clusterResourceNames,
   createPlainRowConverter,
   parseSortColumn,
+  plainScope,
+  scopeInput,
   sortRows,
   type PlainClusterRow,
+  type PlainScope,
+  type ReportScope,
   type ReportInput,
   type ReportRow,
   type RowLevel,
@@ -75,6 +79,8 @@ export interface CapacityQuery {
   readonly order: 'asc' | 'desc' | undefined;
   readonly limit: number | undefined;
   readonly resources: readonly string[] | undefined;
+  /** The filters as the report's scope (what each column covers, docs/report-rules.md). */
+  readonly scope: ReportScope;
 }
 
 /** The report document (the rows under `nodes`, `namespaces`, `workloads` or `pods`). */
@@ -82,6 +88,8 @@ export interface CapacityDocument {
   readonly kind: 'CapacityReport';
   readonly by: CapacityBy;
   readonly resources: readonly string[];
+  /** Which pods and nodes each column covers. */
+  readonly scope: PlainScope;
   readonly cluster: PlainClusterRow;
   /** Rows before `limit` was applied. */
   readonly total: number;
@@ -166,6 +174,7 @@ export function parseCapacityQuery(params: URLSearchParams): CapacityQuery {
     order: orderText as 'asc' | 'desc' | undefined,
     limit,
     resources,
+    scope: { namespace, labelSelector: selectorText, node },
   };
 }
 
@@ -199,25 +208,16 @@ function resourceNameProblems(names: readonly string[]): string[] {
  * name the cluster does not have, is a {@link QueryError} naming what is valid.
  */
 export function capacityDocument(input: ReportInput, query: CapacityQuery): CapacityDocument {
-  const pods =
-    query.namespace === undefined && query.labelSelector === undefined && query.node === undefined
-      ? input.pods
-      : input.pods.filter(
-          (pod) =>
-            (query.namespace === undefined || pod.namespace === query.namespace) &&
-            (query.node === undefined || pod.nodeName === query.node) &&
-            (query.labelSelector === undefined || query.labelSelector.matches(pod.labels)),
-        );
-  const nodes = query.node === undefined ? input.nodes : input.nodes.filter((n) => n.name === query.node);
   if (query.resources !== undefined) {
     const problem = unknownResourcesProblem(query.resources, clusterResourceNames(input));
     if (problem !== undefined) throw new QueryError([problem]);
   }
   const level: RowLevel = query.by;
-  const model = buildReport(
-    { nodes, pods, nodeMetrics: input.nodeMetrics, podMetrics: input.podMetrics },
-    { resources: query.resources, levels: ['cluster', level] },
-  );
+  const model = buildReport(scopeInput(input, query.scope), {
+    resources: query.resources,
+    levels: ['cluster', level],
+    scope: query.scope,
+  });
   const rowsOf: Record<CapacityBy, readonly ReportRow[]> = {
     node: model.nodes,
     namespace: model.namespaces,
@@ -262,6 +262,7 @@ export function capacityDocument(input: ReportInput, query: CapacityQuery): Capa
     kind: 'CapacityReport',
     by: query.by,
     resources: resourceNames,
+    scope: plainScope(model.scope),
     cluster: convert.cluster(model.cluster),
     total,
     limit,

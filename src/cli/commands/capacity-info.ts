@@ -24,9 +24,9 @@ Flags:
       --pods                    List each group's pods under it
       --containers              List each pod's containers under it (implies --pods)
       --util                    Add usage columns (from metrics.k8s.io)
-  -n, --namespace NAME          Only pods of this namespace (node totals then cover only those pods)
+  -n, --namespace NAME          Only pods of this namespace (node totals, usage included, then cover only those pods)
   -A, --all-namespaces          All namespaces (the default)
-  -l, --selector SELECTOR       Only pods matching this label selector
+  -l, --selector SELECTOR       Only pods matching this label selector (same: rows sum those pods)
       --node-labels SELECTOR    Only nodes matching this label selector (and the pods on them)
       --resources LIST          Resource columns, e.g. cpu,memory,nvidia.com/gpu (tables default to cpu,memory;
                                 json/yaml/csv to every resource seen)
@@ -41,6 +41,12 @@ Percentages: node and cluster rows show requests, limits and usage as a share of
 group rows show usage as a share of requests. Tables print them as kubectl does (whole percent,
 truncated: kubectl describe node's 75% is our 75%); JSON/YAML/CSV carry the exact value and raw
 numbers in base units (cores, bytes) next to canonical quantities.
+
+Scope: with -n or -l every row is a set of the selected pods, usage included (their PodMetrics; the
+whole node's usage stays in JSON as nodeUsage); allocatable is always whole nodes. A filtered table
+says so in a Scope line under it. A filter that matches nothing prints kubectl's "No resources
+found" (a namespace that does not exist is an error); a --resources name the cluster does not have
+is a usage error naming the ones it has.
 
 Examples:
   kubemetrics capacity --util

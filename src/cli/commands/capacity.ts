@@ -4,16 +4,25 @@
  * (docs/report-rules.md). Reads the cluster in a fixed number of requests, or a snapshot.
  */
 import { parseArgs } from 'node:util';
+import { KubemetricsError } from '../../errors.js';
 import {
   buildReport,
   capacityDelimited,
   capacityPlain,
   capacityTable,
+  clusterResourceNames,
   collectRecords,
   createCollectFilter,
+  namespaceExists,
   parseSortColumn,
+  scopeInput,
+  selectsPods,
+  unknownResourcesProblem,
   type CapacityGrouping,
   type CapacityView,
+  type ClusterSource,
+  type ReportInput,
+  type ReportScope,
   type RowLevel,
 } from '../../report/index.js';
 import { EXIT_OK, type Command } from '../command.js';
@@ -88,25 +97,32 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
     sort: values.sort,
   };
   const requested = parseResources(values.resources);
-  const filter = createCollectFilter({
+  const scope: ReportScope = {
     namespace: values.namespace,
     labelSelector: values.selector,
     nodeLabelSelector: values['node-labels'],
-  });
+  };
+  const filter = createCollectFilter(scope);
+  // Tables show cpu and memory unless told otherwise: a bad --sort is known before any request.
+  const columns = requested ?? (structured ? undefined : ['cpu', 'memory']);
+  if (view.sort !== undefined && columns !== undefined) checkSort(view.sort, by, columns);
   const wantMetrics = view.util || structured;
+  const podsSelected = selectsPods(scope);
 
   const opened = await openSource(values, 'capacity', io);
   const progress = progressLine(io);
   try {
     const { records, info } = await collectRecords(opened.source, {
       filter,
-      // Node and cluster rows take usage from NodeMetrics; the PodMetrics list (the largest
+      // Node and cluster rows take usage from NodeMetrics, unless pods are selected: then their
+      // usage is the selected pods' (scope.ts), read from the PodMetrics of those pods only (a
+      // namespace's list, or the label-selected list). The full PodMetrics list (the largest
       // response, ~66 MB at 150,000 pods) is read only when pod, namespace or workload rows show it.
       parts: {
         nodes: true,
         pods: true,
-        nodeMetrics: wantMetrics,
-        podMetrics: wantMetrics && (view.pods || by !== 'node'),
+        nodeMetrics: wantMetrics && (structured || !podsSelected),
+        podMetrics: wantMetrics && (view.pods || by !== 'node' || podsSelected),
       },
       timeoutMs: opened.timeoutMs,
       limit: opened.limit,
@@ -114,28 +130,29 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
       onProgress: progress.onProgress,
     });
     progress.done();
+    const input = scopeInput(records, scope);
+    const empty = await emptyScope(input, scope, opened.source, {
+      timeoutMs: opened.timeoutMs,
+      signal: io.signal,
+    });
+    if (requested !== undefined) {
+      const problem = unknownResourcesProblem(requested, clusterResourceNames(records));
+      if (problem !== undefined) throw new UsageError(`--resources: ${problem}`, 'capacity');
+    }
+    if (empty !== undefined && !structured) {
+      // Like kubectl get: nothing matched is a note on stderr and exit 0, never a table of zeros.
+      writeLine(io.stderr, empty);
+      return EXIT_OK;
+    }
     if (wantMetrics && info.metricsError !== undefined) {
       writeLine(io.stderr, `warning: no usage: ${info.metricsError.message}`);
       if (info.metricsError.hint !== undefined) writeLine(io.stderr, `hint: ${info.metricsError.hint}`);
     }
-    // With --node-labels, pods count only where they run: on the selected nodes.
-    const pods =
-      filter.nodeLabels === undefined
-        ? records.pods
-        : ((names) => records.pods.filter((p) => p.nodeName !== undefined && names.has(p.nodeName)))(
-            new Set(records.nodes.map((n) => n.name)),
-          );
     const levels: RowLevel[] = ['cluster', by];
     if (view.pods) levels.push('pod');
     if (view.containers) levels.push('container');
-    const model = buildReport(
-      { nodes: records.nodes, pods, nodeMetrics: records.nodeMetrics, podMetrics: records.podMetrics },
-      { resources: requested ?? (structured ? undefined : ['cpu', 'memory']), levels },
-    );
-    if (view.sort !== undefined) {
-      // Validate against the group level up front: a typo lists the valid columns.
-      parseSortColumn(view.sort, { level: by, resourceNames: model.resourceNames });
-    }
+    const model = buildReport(input, { resources: columns, levels, scope });
+    if (view.sort !== undefined) checkSort(view.sort, by, model.resourceNames);
     const resources = model.resourceNames;
     if (output === 'json' || output === 'yaml') writeStructured(io, output, capacityPlain(model, view));
     else if (output === 'csv' || output === 'tsv') {
@@ -143,12 +160,50 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
     } else {
       const table = capacityTable(model, view, resources);
       io.stdout.write(renderTable(table.headers, table.rows));
+      if (table.note !== undefined) io.stdout.write(`\n${table.note}\n`);
     }
     return EXIT_OK;
   } finally {
     progress.done();
     await opened.close();
   }
+}
+
+/** A --sort column that does not exist is a usage error (exit 2) listing the valid columns. */
+function checkSort(column: string, by: CapacityGrouping, resourceNames: readonly string[]): void {
+  try {
+    parseSortColumn(column, { level: by, resourceNames });
+  } catch (error) {
+    throw new UsageError(`--sort: ${(error as Error).message}`, 'capacity');
+  }
+}
+
+/**
+ * Why a filtered report has nothing to show, as kubectl words it, or `undefined`. A namespace that
+ * does not exist is a typo, not an empty answer: an error naming it (exit 1, as `kubectl get
+ * namespace NAME` does).
+ */
+async function emptyScope(
+  input: ReportInput,
+  scope: ReportScope,
+  source: ClusterSource,
+  call: { timeoutMs: number | undefined; signal: AbortSignal },
+): Promise<string | undefined> {
+  if (scope.nodeLabelSelector !== undefined && input.nodes.length === 0) {
+    return `No resources found: no node matches --node-labels ${scope.nodeLabelSelector}.`;
+  }
+  if (!selectsPods(scope) || input.pods.length > 0) return undefined;
+  if (scope.namespace !== undefined) {
+    if ((await namespaceExists(source, scope.namespace, call)) === false) {
+      throw new KubemetricsError('KUBEMETRICS_ERR_ARGUMENT', `namespace "${scope.namespace}" not found`, {
+        hint: 'kubectl get namespaces lists the namespaces; -A reports all of them.',
+      });
+    }
+    return scope.labelSelector === undefined
+      ? `No resources found in ${scope.namespace} namespace.`
+      : `No resources found in ${scope.namespace} namespace: no pod matches -l ${scope.labelSelector}.`;
+  }
+  return `No resources found: no pod matches -l ${scope.labelSelector ?? ''}.`;
 }
 
 async function run(args: readonly string[], io: CliIO): Promise<number> {
