@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  compareWithStatus,
   decideHpa,
   desiredReplicas,
   goDurationMs,
@@ -456,5 +457,43 @@ describe('bad input is named, never a silent zero', () => {
       targetType: 'Utilization',
       target: 80,
     });
+  });
+});
+
+describe('agreement with the HPA status', () => {
+  it('an exact replay agrees only with the same count', () => {
+    const d = decide({
+      metrics: [slightlyHot],
+      memory: { recommendations: [], scaleUpEvents: [], scaleDownEvents: [] },
+    });
+    expect(compareWithStatus(d, { desiredReplicas: 3 })).toEqual({
+      agrees: true,
+      reason: 'status.desiredReplicas 3, replayed 3',
+    });
+    expect(compareWithStatus(d, { desiredReplicas: 4 }).agrees).toBe(false);
+  });
+  it('a range agrees with any count inside it', () => {
+    const d = decide({
+      spec: spec({ minReplicas: 1 }),
+      metrics: [{ samples: [sample('a', 50), sample('b', 50), sample('c', 50)] }],
+    });
+    expect(d.desiredReplicasRange).toEqual({ min: 1, max: 6 });
+    expect(compareWithStatus(d, { desiredReplicas: 3 })).toEqual({
+      agrees: true,
+      reason: 'status.desiredReplicas 3 is inside the replayed range 1..6',
+    });
+    expect(compareWithStatus(d, { desiredReplicas: 7 }).agrees).toBe(false);
+  });
+  it('when no metric can be computed, it compares the ScalingActive condition', () => {
+    const d = decide({ metrics: [{ error: 'the server is currently unable to handle the request' }] });
+    const failing = { type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric' };
+    expect(compareWithStatus(d, { desiredReplicas: 3, conditions: [failing] }).agrees).toBe(true);
+    expect(
+      compareWithStatus(d, {
+        desiredReplicas: 3,
+        conditions: [{ ...failing, status: 'True', reason: 'ValidMetricFound' }],
+      }).agrees,
+    ).toBe(false);
+    expect(compareWithStatus(d, { desiredReplicas: 3 }).agrees).toBeUndefined();
   });
 });

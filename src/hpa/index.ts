@@ -7,6 +7,8 @@
  */
 export { decideHpa } from './decision.js';
 export type { HpaDecision, HpaInputs, Shortcut } from './decision.js';
+export { compareWithStatus } from './status-agreement.js';
+export type { HpaStatusSnapshot, StatusAgreement } from './status-agreement.js';
 export { desiredReplicas } from './desired-replicas.js';
 export type { ControllerMemory, DesiredBound, DesiredInputs, DesiredReplicas } from './desired-replicas.js';
 export { proposeForMetric, recommendFromProposals } from './metric-proposal.js';
