@@ -24,7 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -470,5 +470,60 @@ _kubemetrics; printf '%s\\n' "\${COMPREPLY[@]}"`,
       const documented = [...command.help.matchAll(/^ {2,}(?:-\w, )?(--[a-z0-9-]+)/gm)].map((m) => m[1]!);
       for (const flag of documented) expect(offered).toContain(flag);
     }
+  });
+});
+
+const have = (program: string): boolean => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.runIf(have('fish'))('fish completion', () => {
+  it.each([
+    ['kubemetrics ca', ['capacity']],
+    ['kubemetrics top ', ['nodes', 'pods']],
+    ['kubemetrics top --sort-by ', ['cpu', 'memory']],
+  ])('%j<TAB> offers %j', async (line, expected) => {
+    const script = join(dir, 'kubemetrics.fish');
+    writeFileSync(script, (await runBinary(['completion', 'fish'])).stdout);
+    const result = await finished(
+      spawn('fish', ['--no-config', '-c', `source '${script}'; complete -C '${line}'`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    expect(result.stderr).toBe('');
+    expect(
+      result.stdout
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(expected);
+  });
+});
+
+describe.runIf(have('zsh'))('zsh completion', () => {
+  it('is valid zsh that registers _kubemetrics with compdef', async () => {
+    const script = join(dir, '_kubemetrics');
+    writeFileSync(script, (await runBinary(['completion', 'zsh'])).stdout);
+    const result = await finished(
+      spawn(
+        'zsh',
+        [
+          '-f',
+          '-c',
+          `autoload -U compinit && compinit -u -D && source '${script}' && print -r -- $_comps[kubemetrics]`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.toString().trim()).toBe('_kubemetrics');
   });
 });

@@ -17,6 +17,9 @@ const MIN_INTERVAL_MS = 1_000;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
 
+/** The watch flag as parseArgs would define it (it is taken out before parsing: its value is optional). */
+export const WATCH_FLAG = { watch: { type: 'string', short: 'w' } } as const;
+
 export interface WatchRequest {
   /** The arguments without the watch flag and its interval. */
   readonly args: string[];
