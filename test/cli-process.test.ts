@@ -39,6 +39,12 @@ let cluster: TestCluster;
 let dir: string;
 let kubeconfig: string;
 
+/**
+ * A bound for a hung child, not a performance budget: every wait is on an event. A child loads the
+ * whole client in a few seconds alone, but in tens of seconds on a loaded 2-core CI machine.
+ */
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
+
 /** A stack frame line: never shown for a user mistake, an interrupt or a closed pipe. */
 const STACK = /\n\s+at /;
 
@@ -67,7 +73,7 @@ async function toFile(args: readonly string[]): Promise<Buffer> {
   return readFileSync(file);
 }
 
-describe('output through a pipe is whole', () => {
+describe('output through a pipe is whole', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     [['capacity', '--pods', '-o', 'json'], 3_000_000],
     [['capacity', '--by', 'workload', '--containers', '--util', '-o', 'csv'], 200_000],
@@ -110,7 +116,7 @@ describe('output through a pipe is whole', () => {
   });
 });
 
-describe('a reader that closes early (| head -1)', () => {
+describe('a reader that closes early (| head -1)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([[['capacity', '--pods', '-o', 'json']], [['capacity', '--pods', '--containers']]])(
     '%j ends quietly by SIGPIPE (141 in a shell), as kubectl does',
     async (args) => {
@@ -135,7 +141,7 @@ describe('a reader that closes early (| head -1)', () => {
   });
 });
 
-describe('write errors are errors', () => {
+describe('write errors are errors', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('> /dev/full: a message on stderr and exit 1, never 0', async () => {
     const result = await runBash(
       `$KUBEMETRICS top pods -A --kubeconfig '${kubeconfig}' > /dev/full; echo "status $?"`,
@@ -146,7 +152,7 @@ describe('write errors are errors', () => {
   });
 });
 
-describe('SIGINT and SIGTERM while a list is in flight', () => {
+describe('SIGINT and SIGTERM while a list is in flight', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let slow: TestCluster;
   let arrived: Promise<void>;
   let onArrival: () => void;
@@ -212,7 +218,7 @@ describe('SIGINT and SIGTERM while a list is in flight', () => {
   });
 });
 
-describe('exit status of every documented case', () => {
+describe('exit status of every documented case', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     [['--version'], 0, /^$/],
     [
@@ -248,7 +254,7 @@ describe('exit status of every documented case', () => {
   });
 });
 
-describe('snapshot save writes files safely', () => {
+describe('snapshot save writes files safely', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const save = (target: string) => runBinary(['snapshot', 'save', target, '--kubeconfig', kubeconfig]);
   const readable = async (file: string) => (await runBinary(['snapshot', 'info', file])).code === 0;
 
@@ -322,7 +328,7 @@ describe('snapshot save writes files safely', () => {
   });
 });
 
-describe('--watch for programs (stdout not a terminal)', () => {
+describe('--watch for programs (stdout not a terminal)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   /** Reads `count` lines of a watching child, then stops it with SIGINT (its normal end: exit 0). */
   async function watchLines(args: readonly string[], count: number): Promise<string[]> {
     const child = startBinary([...args, '--kubeconfig', kubeconfig]);
@@ -358,7 +364,7 @@ describe('--watch for programs (stdout not a terminal)', () => {
   });
 });
 
-describe('fast start: metadata only until a command runs', () => {
+describe('fast start: metadata only until a command runs', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let hooks: string;
   beforeAll(() => {
     const log = join(dir, 'modules.log');
@@ -419,7 +425,7 @@ export async function load(url, context, next) {
   });
 });
 
-describe('shell completion', () => {
+describe('shell completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   /** Calls the bash completion function as bash does on TAB, with the words typed so far. */
   async function bashComplete(...words: string[]): Promise<string[]> {
     const typed = words.map((w) => `'${w}'`).join(' ');
@@ -482,7 +488,7 @@ const have = (program: string): boolean => {
   }
 };
 
-describe.runIf(have('fish'))('fish completion', () => {
+describe.runIf(have('fish'))('fish completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     ['kubemetrics ca', ['capacity']],
     ['kubemetrics top ', ['nodes', 'pods']],
@@ -506,7 +512,7 @@ describe.runIf(have('fish'))('fish completion', () => {
   });
 });
 
-describe.runIf(have('zsh'))('zsh completion', () => {
+describe.runIf(have('zsh'))('zsh completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('is valid zsh that registers _kubemetrics with compdef', async () => {
     const script = join(dir, '_kubemetrics');
     writeFileSync(script, (await runBinary(['completion', 'zsh'])).stdout);
