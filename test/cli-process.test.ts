@@ -24,7 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,12 @@ const fixture = buildCluster({ nodes: 60, podsPerNode: 30, seed: 11 });
 let cluster: TestCluster;
 let dir: string;
 let kubeconfig: string;
+
+/**
+ * A bound for a hung child, not a performance budget: every wait is on an event. A child loads the
+ * whole client in a few seconds alone, but in tens of seconds on a loaded 2-core CI machine.
+ */
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
 
 /** A stack frame line: never shown for a user mistake, an interrupt or a closed pipe. */
 const STACK = /\n\s+at /;
@@ -67,7 +73,7 @@ async function toFile(args: readonly string[]): Promise<Buffer> {
   return readFileSync(file);
 }
 
-describe('output through a pipe is whole', () => {
+describe('output through a pipe is whole', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     [['capacity', '--pods', '-o', 'json'], 3_000_000],
     [['capacity', '--by', 'workload', '--containers', '--util', '-o', 'csv'], 200_000],
@@ -110,7 +116,7 @@ describe('output through a pipe is whole', () => {
   });
 });
 
-describe('a reader that closes early (| head -1)', () => {
+describe('a reader that closes early (| head -1)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([[['capacity', '--pods', '-o', 'json']], [['capacity', '--pods', '--containers']]])(
     '%j ends quietly by SIGPIPE (141 in a shell), as kubectl does',
     async (args) => {
@@ -135,7 +141,7 @@ describe('a reader that closes early (| head -1)', () => {
   });
 });
 
-describe('write errors are errors', () => {
+describe('write errors are errors', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('> /dev/full: a message on stderr and exit 1, never 0', async () => {
     const result = await runBash(
       `$KUBEMETRICS top pods -A --kubeconfig '${kubeconfig}' > /dev/full; echo "status $?"`,
@@ -146,7 +152,7 @@ describe('write errors are errors', () => {
   });
 });
 
-describe('SIGINT and SIGTERM while a list is in flight', () => {
+describe('SIGINT and SIGTERM while a list is in flight', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let slow: TestCluster;
   let arrived: Promise<void>;
   let onArrival: () => void;
@@ -212,7 +218,7 @@ describe('SIGINT and SIGTERM while a list is in flight', () => {
   });
 });
 
-describe('exit status of every documented case', () => {
+describe('exit status of every documented case', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     [['--version'], 0, /^$/],
     [
@@ -248,7 +254,7 @@ describe('exit status of every documented case', () => {
   });
 });
 
-describe('snapshot save writes files safely', () => {
+describe('snapshot save writes files safely', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const save = (target: string) => runBinary(['snapshot', 'save', target, '--kubeconfig', kubeconfig]);
   const readable = async (file: string) => (await runBinary(['snapshot', 'info', file])).code === 0;
 
@@ -322,7 +328,7 @@ describe('snapshot save writes files safely', () => {
   });
 });
 
-describe('--watch for programs (stdout not a terminal)', () => {
+describe('--watch for programs (stdout not a terminal)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   /** Reads `count` lines of a watching child, then stops it with SIGINT (its normal end: exit 0). */
   async function watchLines(args: readonly string[], count: number): Promise<string[]> {
     const child = startBinary([...args, '--kubeconfig', kubeconfig]);
@@ -358,7 +364,7 @@ describe('--watch for programs (stdout not a terminal)', () => {
   });
 });
 
-describe('fast start: metadata only until a command runs', () => {
+describe('fast start: metadata only until a command runs', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let hooks: string;
   beforeAll(() => {
     const log = join(dir, 'modules.log');
@@ -419,7 +425,7 @@ export async function load(url, context, next) {
   });
 });
 
-describe('shell completion', () => {
+describe('shell completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   /** Calls the bash completion function as bash does on TAB, with the words typed so far. */
   async function bashComplete(...words: string[]): Promise<string[]> {
     const typed = words.map((w) => `'${w}'`).join(' ');
@@ -470,5 +476,60 @@ _kubemetrics; printf '%s\\n' "\${COMPREPLY[@]}"`,
       const documented = [...command.help.matchAll(/^ {2,}(?:-\w, )?(--[a-z0-9-]+)/gm)].map((m) => m[1]!);
       for (const flag of documented) expect(offered).toContain(flag);
     }
+  });
+});
+
+const have = (program: string): boolean => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${program}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.runIf(have('fish'))('fish completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it.each([
+    ['kubemetrics ca', ['capacity']],
+    ['kubemetrics top ', ['nodes', 'pods']],
+    ['kubemetrics top --sort-by ', ['cpu', 'memory']],
+  ])('%j<TAB> offers %j', async (line, expected) => {
+    const script = join(dir, 'kubemetrics.fish');
+    writeFileSync(script, (await runBinary(['completion', 'fish'])).stdout);
+    const result = await finished(
+      spawn('fish', ['--no-config', '-c', `source '${script}'; complete -C '${line}'`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    expect(result.stderr).toBe('');
+    expect(
+      result.stdout
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(expected);
+  });
+});
+
+describe.runIf(have('zsh'))('zsh completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it('is valid zsh that registers _kubemetrics with compdef', async () => {
+    const script = join(dir, '_kubemetrics');
+    writeFileSync(script, (await runBinary(['completion', 'zsh'])).stdout);
+    const result = await finished(
+      spawn(
+        'zsh',
+        [
+          '-f',
+          '-c',
+          `autoload -U compinit && compinit -u -D && source '${script}' && print -r -- $_comps[kubemetrics]`,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.toString().trim()).toBe('_kubemetrics');
   });
 });

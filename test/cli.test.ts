@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../src/cli/commands/index.js';
+import { helpFlags } from '../src/cli/commands/completion-model.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
 
@@ -26,6 +27,18 @@ describe('kubemetrics CLI basics', () => {
     const result = await cli([name, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage:');
+  });
+
+  // Completion offers the flags the help documents: the help must list exactly the flags parsed.
+  it.each(commands.map((c) => c.name))('%s --help documents exactly the flags it parses', async (name) => {
+    const info = commands.find((c) => c.name === name)!;
+    const implementation = await info.load();
+    const documented = helpFlags(info.help);
+    const parsed = Object.entries(implementation.flags);
+    expect(documented.map((f) => f.long).sort()).toEqual(parsed.map(([long]) => long).sort());
+    for (const [long, option] of parsed) {
+      expect(documented.find((f) => f.long === long)?.short, `--${long}`).toBe(option.short);
+    }
   });
 
   it.each([

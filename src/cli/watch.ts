@@ -6,6 +6,7 @@
  * rows with a leading `timestamp` column; tables get a `--- <timestamp> ---` line per refresh so logs
  * stay readable. A failed refresh goes to stderr, never into the data.
  */
+import { once as nextEvent } from 'node:events';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT_OK } from './command.js';
@@ -16,6 +17,9 @@ const DEFAULT_INTERVAL_MS = 5_000;
 const MIN_INTERVAL_MS = 1_000;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/** The watch flag as parseArgs would define it (it is taken out before parsing: its value is optional). */
+export const WATCH_FLAG = { watch: { type: 'string', short: 'w' } } as const;
 
 export interface WatchRequest {
   /** The arguments without the watch flag and its interval. */
@@ -153,6 +157,8 @@ export async function watchLoop(
       code = 1;
       err.text += `error: ${(error as Error).message}\n`;
     }
+    // Stopped mid-refresh (Ctrl-C, or the reader went away): its error is not news.
+    if (io.signal.aborted) break;
     if (data !== undefined) {
       if (code === EXIT_OK && out.text !== '') io.stdout.write(data.write(out.text, started));
       io.stderr.write(err.text);
@@ -169,6 +175,9 @@ export async function watchLoop(
       });
     }
     try {
+      // A reader slower than the refreshes (a pipe into a busy program) is waited for, not buffered
+      // without bound.
+      if (io.stdout.writableNeedDrain) await nextEvent(io.stdout, 'drain', { signal: io.signal });
       await sleep(intervalMs, undefined, { signal: io.signal });
     } catch {
       break; // aborted: Ctrl-C ends the watch normally

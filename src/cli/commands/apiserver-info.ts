@@ -55,6 +55,9 @@ and prints the rule that matched, the PromQL sent, Prometheus' raw answer and th
 or, for a metric that does not exist, what each rule's discovery found. Exit 0 when the request
 would be answered 200, 1 otherwise.
 
+explain flags:
+  -o, --output text|json    Print the explanation as text (default) or JSON
+
 The server runs until interrupted (SIGINT/SIGTERM), then stops cleanly.
 
 Examples:

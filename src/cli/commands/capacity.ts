@@ -32,7 +32,7 @@ import { progressLine } from '../progress.js';
 import { openSource, SOURCE_FLAGS } from '../source.js';
 import { renderTable } from '../table.js';
 import { UsageError } from '../usage-error.js';
-import { extractWatch, watchLoop } from '../watch.js';
+import { extractWatch, WATCH_FLAG, watchLoop } from '../watch.js';
 
 const FLAGS = {
   ...SOURCE_FLAGS,
@@ -218,4 +218,4 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   return watchLoop(io, watch, (frameIo) => runOnce(watch.args, frameIo));
 }
 
-export const capacityCommand: Command = { name: 'capacity', flags: FLAGS, run };
+export const capacityCommand: Command = { name: 'capacity', flags: { ...FLAGS, ...WATCH_FLAG }, run };

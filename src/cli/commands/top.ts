@@ -21,7 +21,7 @@ import { parseOutput, writeStructured } from '../output.js';
 import { openSource, SOURCE_FLAGS } from '../source.js';
 import { renderTable } from '../table.js';
 import { UsageError } from '../usage-error.js';
-import { extractWatch, watchLoop } from '../watch.js';
+import { extractWatch, WATCH_FLAG, watchLoop } from '../watch.js';
 
 const FLAGS = {
   ...SOURCE_FLAGS,
@@ -203,4 +203,4 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   return watchLoop(io, watch, (frameIo) => runOnce(watch.args, frameIo));
 }
 
-export const topCommand: Command = { name: 'top', flags: FLAGS, run };
+export const topCommand: Command = { name: 'top', flags: { ...FLAGS, ...WATCH_FLAG }, run };
