@@ -11,7 +11,7 @@
  * and connection caps because these servers answer a handful of clients.
  */
 import { STATUS_CODES } from 'node:http';
-import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { failureStatus } from '../api/index.js';
 import type { Status } from '../api/index.js';
@@ -220,22 +220,27 @@ export function applyHttpServerLimits(
   );
 }
 
-/** True when the request carries a body (which these servers never read). */
-export function hasRequestBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-/** A 413 `Status` when the declared body is larger than `maxBodyBytes`, else undefined. */
-export function requestBodyTooLarge(
+/**
+ * The body rule of servers that read no request body: a declared body larger than
+ * `maxBodyBytes` gets a 413 `Status` (returned, for the caller to send before anything else), and
+ * a response to any request with a body closes the connection (`res` gets `Connection: close`), so
+ * the unread body is not drained for keep-alive.
+ */
+export function refuseRequestBody(
   req: IncomingMessage,
+  res: ServerResponse,
   limits: ResolvedHttpServerLimits,
 ): Status | undefined {
-  const length = Number(req.headers['content-length'] ?? 0);
+  const declared = req.headers['content-length'];
+  const hasBody =
+    (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return undefined;
+  res.setHeader('Connection', 'close');
+  const length = Number(declared ?? 0);
   if (!(length > limits.maxBodyBytes)) return undefined;
   return failureStatus(
     413,
-    `the request body (${req.headers['content-length']} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
+    `the request body (${declared} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
     undefined,
     'RequestEntityTooLarge',
   );
