@@ -197,6 +197,21 @@ describe('431 and 413 are Status objects', () => {
     },
   );
 
+  it.each(['apiserver', 'service'] as const)(
+    '%s: a chunked body growing beyond maxBodyBytes ends the connection (it is not drained)',
+    async (which) => {
+      const limits: HttpServerLimits = { maxBodyBytes: 1024 };
+      const { port } = which === 'apiserver' ? await apiserverHttp(limits) : await service({ limits });
+      // The body never ends (no last chunk): only the cap can close this connection in time.
+      const chunk = 'x'.repeat(4096);
+      const answer = await rawExchange(
+        port,
+        `POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${(4096).toString(16)}\r\n${chunk}\r\n`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+    },
+  );
+
   it('the TLS server answers 431 as a Status too', async () => {
     const memory = memoryProvider();
     const server = createMetricsApiServer({

@@ -222,9 +222,11 @@ export function applyHttpServerLimits(
 
 /**
  * The body rule of servers that read no request body: a declared body larger than
- * `maxBodyBytes` gets a 413 `Status` (returned, for the caller to send before anything else), and
- * a response to any request with a body closes the connection (`res` gets `Connection: close`), so
- * the unread body is not drained for keep-alive.
+ * `maxBodyBytes` gets a 413 `Status` (returned, for the caller to send before anything else) and
+ * the connection is closed after it instead of drained. A smaller body is read and dropped, which
+ * keeps the connection for the client's next request (Node's http client sends `req.write` bodies
+ * chunked, without a length; closing after each would cost a new TLS handshake per request). A
+ * chunked body that grows beyond `maxBodyBytes` ends the connection.
  */
 export function refuseRequestBody(
   req: IncomingMessage,
@@ -232,16 +234,31 @@ export function refuseRequestBody(
   limits: ResolvedHttpServerLimits,
 ): Status | undefined {
   const declared = req.headers['content-length'];
-  const hasBody =
-    (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) return undefined;
-  res.setHeader('Connection', 'close');
   const length = Number(declared ?? 0);
-  if (!(length > limits.maxBodyBytes)) return undefined;
-  return failureStatus(
-    413,
-    `the request body (${declared} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
-    undefined,
-    'RequestEntityTooLarge',
-  );
+  if (length > limits.maxBodyBytes) {
+    res.setHeader('Connection', 'close');
+    return failureStatus(
+      413,
+      `the request body (${declared} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
+      undefined,
+      'RequestEntityTooLarge',
+    );
+  }
+  if (req.headers['transfer-encoding'] !== undefined) {
+    let seen = 0;
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen <= limits.maxBodyBytes) return;
+      // Stop reading; the answer (usually already under way) still goes out, then the socket ends.
+      req.off('data', onData);
+      req.pause();
+      if (res.writableFinished) req.socket.destroy();
+      else {
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+      }
+    };
+    req.on('data', onData);
+  }
+  return undefined;
 }
