@@ -17,12 +17,11 @@ import { failureStatus } from '../api/index.js';
 import type { VersionInfo } from '../api/index.js';
 import {
   applyHttpServerLimits,
-  hasRequestBody,
   httpServerOptions,
   listenBacklog,
   RateLimitedLog,
   redactRequestTarget,
-  requestBodyTooLarge,
+  refuseRequestBody,
   resolveHttpServerLimits,
 } from '../client/index.js';
 import type { HttpServerLimits, ResolvedHttpServerLimits } from '../client/index.js';
@@ -456,10 +455,8 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
     const timer = setTimeout(() => controller.abort(new RequestTimeoutError(timeoutMs)), timeoutMs);
     let user: UserInfo | undefined;
     try {
-      // No route reads a body: one that is declared too large is refused before anything else,
-      // and a connection whose body is left unread is closed after the answer instead of drained.
-      if (hasRequestBody(req)) res.setHeader('Connection', 'close');
-      const tooLarge = requestBodyTooLarge(req, limits);
+      // No route reads a body: one declared too large is refused before anything else.
+      const tooLarge = refuseRequestBody(req, res, limits);
       if (tooLarge !== undefined) {
         sendStatus(res, tooLarge);
         return;
@@ -751,6 +748,7 @@ export function createMetricsApiServer(options: MetricsApiServerOptions): Metric
         running.close(() => resolve());
         running.closeAllConnections();
       });
+      refusals.flush();
     },
   };
 }

@@ -11,7 +11,7 @@
  * and connection caps because these servers answer a handful of clients.
  */
 import { STATUS_CODES } from 'node:http';
-import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { failureStatus } from '../api/index.js';
 import type { Status } from '../api/index.js';
@@ -220,23 +220,45 @@ export function applyHttpServerLimits(
   );
 }
 
-/** True when the request carries a body (which these servers never read). */
-export function hasRequestBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-}
-
-/** A 413 `Status` when the declared body is larger than `maxBodyBytes`, else undefined. */
-export function requestBodyTooLarge(
+/**
+ * The body rule of servers that read no request body: a declared body larger than
+ * `maxBodyBytes` gets a 413 `Status` (returned, for the caller to send before anything else) and
+ * the connection is closed after it instead of drained. A smaller body is read and dropped, which
+ * keeps the connection for the client's next request (Node's http client sends `req.write` bodies
+ * chunked, without a length; closing after each would cost a new TLS handshake per request). A
+ * chunked body that grows beyond `maxBodyBytes` ends the connection.
+ */
+export function refuseRequestBody(
   req: IncomingMessage,
+  res: ServerResponse,
   limits: ResolvedHttpServerLimits,
 ): Status | undefined {
-  const length = Number(req.headers['content-length'] ?? 0);
-  if (!(length > limits.maxBodyBytes)) return undefined;
-  return failureStatus(
-    413,
-    `the request body (${req.headers['content-length']} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
-    undefined,
-    'RequestEntityTooLarge',
-  );
+  const declared = req.headers['content-length'];
+  const length = Number(declared ?? 0);
+  if (length > limits.maxBodyBytes) {
+    res.setHeader('Connection', 'close');
+    return failureStatus(
+      413,
+      `the request body (${declared} bytes) is larger than this server accepts (${limits.maxBodyBytes} bytes)`,
+      undefined,
+      'RequestEntityTooLarge',
+    );
+  }
+  if (req.headers['transfer-encoding'] !== undefined) {
+    let seen = 0;
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen <= limits.maxBodyBytes) return;
+      // Stop reading; the answer (usually already under way) still goes out, then the socket ends.
+      req.off('data', onData);
+      req.pause();
+      if (res.writableFinished) req.socket.destroy();
+      else {
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+        res.once('finish', () => req.socket.destroy());
+      }
+    };
+    req.on('data', onData);
+  }
+  return undefined;
 }

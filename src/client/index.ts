@@ -98,10 +98,9 @@ export {
   DEFAULT_HTTP_SERVER_LIMITS,
   answerClientError,
   applyHttpServerLimits,
-  hasRequestBody,
   httpServerOptions,
   listenBacklog,
-  requestBodyTooLarge,
+  refuseRequestBody,
   resolveHttpServerLimits,
 } from './http-limits.js';
 export type { ClientRefusal, HttpServerLimits, ResolvedHttpServerLimits } from './http-limits.js';

@@ -38,12 +38,11 @@ import type { AddressInfo } from 'node:net';
 import { failureStatus } from '../api/index.js';
 import {
   applyHttpServerLimits,
-  hasRequestBody,
   httpServerOptions,
   listenBacklog,
   RateLimitedLog,
   redactRequestTarget,
-  requestBodyTooLarge,
+  refuseRequestBody,
   resolveHttpServerLimits,
   type HttpServerLimits,
 } from '../client/index.js';
@@ -405,10 +404,8 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // No route reads a body: one declared too large is refused first, and a connection whose
-    // body is left unread is closed after the answer instead of drained.
-    if (hasRequestBody(req)) res.setHeader('connection', 'close');
-    const tooLarge = requestBodyTooLarge(req, limits);
+    // No route reads a body: one declared too large is refused first.
+    const tooLarge = refuseRequestBody(req, res, limits);
     if (tooLarge !== undefined)
       throw new HttpError(tooLarge.code, tooLarge.message ?? 'request body too large', tooLarge.reason);
     const url = new URL(req.url ?? '/', 'http://localhost');
