@@ -28,7 +28,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { KubemetricsError } from '../errors.js';
 import { isExpiredError } from './api-error.js';
-import { Backoff, type BackoffOptions } from './informer-backoff.js';
+import { Backoff, positive, type BackoffOptions } from './informer-backoff.js';
 import { classifyFailure, messageOf, type Failure, type FailureReason } from './informer-failure.js';
 import type { Connection, Query, Transport } from './transport.js';
 import { watch, watchIdleTimeoutMs, type WatchEvent, type WatchOptions } from './watch.js';
@@ -192,16 +192,6 @@ class WatchEnd extends Error {
   ) {
     super(messageOf(error));
   }
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_ARGUMENT',
-      `informer ${name} must be a positive number, got ${String(value)}`,
-    );
-  return value;
 }
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
