@@ -187,8 +187,6 @@ class WatchEnd extends Error {
     /** Epoch ms the stream opened; undefined when it never did. */
     readonly openedAt: number | undefined,
     readonly events: number,
-    /** Where to resume. */
-    readonly resourceVersion: string,
   ) {
     super(messageOf(error));
   }
@@ -450,7 +448,7 @@ export class Informer<T extends KubernetesObject, R> {
         if (event.type !== 'BOOKMARK') this.#apply(event);
       }
     } catch (error) {
-      throw new WatchEnd(error, openedAt, events, version);
+      throw new WatchEnd(error, openedAt, events);
     } finally {
       clearTimeout(healthyTimer);
     }
@@ -464,7 +462,6 @@ export class Informer<T extends KubernetesObject, R> {
         ),
         openedAt,
         0,
-        version,
       );
     // The server ended the stream at its deadline: everything up to now was delivered.
     this.#touch();
@@ -495,7 +492,6 @@ export class Informer<T extends KubernetesObject, R> {
   async #failed(thrown: unknown, phase: 'list' | 'watch', signal: AbortSignal): Promise<string | undefined> {
     const end = thrown instanceof WatchEnd ? thrown : undefined;
     const error = end?.error ?? thrown;
-    const resume = end?.resourceVersion;
     this.#failures++;
     this.#attempted = true;
     this.#wake();
@@ -525,8 +521,9 @@ export class Informer<T extends KubernetesObject, R> {
       // A failed probe of the watch while polling: stay on the poll, quietly.
       if (this.#fallback) return undefined;
       if (short) {
+        // client-go's "very short watch" ends ListAndWatch: wait, then list again.
         await sleep(this.#backoff.next(), signal);
-        return resume;
+        return undefined;
       }
     }
 
