@@ -8,6 +8,8 @@
  * does not reset it (the relist storm of a refused watch); a watch that stayed healthy does.
  */
 
+import { KubemetricsError } from '../errors.js';
+
 /** Bounds of {@link Backoff}; every field has client-go's default. */
 export interface BackoffOptions {
   /** First step in ms (800). */
@@ -53,9 +55,13 @@ export class Backoff {
   }
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+/** An optional positive option (the fallback when absent); a bad value is an argument error. */
+export function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0)
-    throw new RangeError(`backoff ${name} must be a positive number of milliseconds, got ${value}`);
+    throw new KubemetricsError(
+      'KUBEMETRICS_ERR_ARGUMENT',
+      `informer option ${name} must be a positive number, got ${String(value)}`,
+    );
   return value;
 }

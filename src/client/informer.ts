@@ -28,7 +28,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { KubemetricsError } from '../errors.js';
 import { isExpiredError } from './api-error.js';
-import { Backoff, type BackoffOptions } from './informer-backoff.js';
+import { Backoff, positive, type BackoffOptions } from './informer-backoff.js';
 import { classifyFailure, messageOf, type Failure, type FailureReason } from './informer-failure.js';
 import type { Connection, Query, Transport } from './transport.js';
 import { watch, watchIdleTimeoutMs, type WatchEvent, type WatchOptions } from './watch.js';
@@ -187,21 +187,9 @@ class WatchEnd extends Error {
     /** Epoch ms the stream opened; undefined when it never did. */
     readonly openedAt: number | undefined,
     readonly events: number,
-    /** Where to resume. */
-    readonly resourceVersion: string,
   ) {
     super(messageOf(error));
   }
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0)
-    throw new KubemetricsError(
-      'KUBEMETRICS_ERR_ARGUMENT',
-      `informer ${name} must be a positive number, got ${String(value)}`,
-    );
-  return value;
 }
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -460,7 +448,7 @@ export class Informer<T extends KubernetesObject, R> {
         if (event.type !== 'BOOKMARK') this.#apply(event);
       }
     } catch (error) {
-      throw new WatchEnd(error, openedAt, events, version);
+      throw new WatchEnd(error, openedAt, events);
     } finally {
       clearTimeout(healthyTimer);
     }
@@ -474,7 +462,6 @@ export class Informer<T extends KubernetesObject, R> {
         ),
         openedAt,
         0,
-        version,
       );
     // The server ended the stream at its deadline: everything up to now was delivered.
     this.#touch();
@@ -505,7 +492,6 @@ export class Informer<T extends KubernetesObject, R> {
   async #failed(thrown: unknown, phase: 'list' | 'watch', signal: AbortSignal): Promise<string | undefined> {
     const end = thrown instanceof WatchEnd ? thrown : undefined;
     const error = end?.error ?? thrown;
-    const resume = end?.resourceVersion;
     this.#failures++;
     this.#attempted = true;
     this.#wake();
@@ -535,8 +521,9 @@ export class Informer<T extends KubernetesObject, R> {
       // A failed probe of the watch while polling: stay on the poll, quietly.
       if (this.#fallback) return undefined;
       if (short) {
+        // client-go's "very short watch" ends ListAndWatch: wait, then list again.
         await sleep(this.#backoff.next(), signal);
-        return resume;
+        return undefined;
       }
     }
 

@@ -6,7 +6,7 @@ import type { TestCluster } from '../testing/index.js';
 import { isExpiredError } from './api-error.js';
 import { loadKubeConfig } from './credentials.js';
 import type { Connection } from './transport.js';
-import { resolveConnection, watch } from './watch.js';
+import { resolveConnection, watch, watchIdleTimeoutMs, WatchIdleError } from './watch.js';
 import type { WatchEvent } from './watch.js';
 
 const pod = (name: string, labels: Record<string, string> = {}): Pod => ({
@@ -141,3 +141,39 @@ async function fetchResourceVersion(): Promise<string> {
     await agent.close();
   }
 }
+
+describe('watch idle timeout', () => {
+  it('ends a stream silent past its idle timeout with a WatchIdleError; bookmarks keep a quiet stream alive', async () => {
+    const quiet = await startTestCluster({ tls: false, pods: [pod('web-1')], watchBookmarkIntervalMs: 0 });
+    const chatty = await startTestCluster({ tls: false, pods: [pod('web-1')], watchBookmarkIntervalMs: 100 });
+    try {
+      const open = (target: TestCluster): AsyncIterable<WatchEvent<Pod>> =>
+        watch<Pod>(resolveConnection(loadKubeConfig({ kubeconfig: target.kubeconfigPath, env: {} })), {
+          path: '/api/v1/pods',
+          timeoutSeconds: 2,
+          idleTimeoutMs: 400,
+          resume: false,
+        });
+      // The current pod (ADDED), then no bookmark, no change: as good as dead after 400 ms.
+      const silent = take(open(quiet), () => false, new AbortController());
+      await expect(silent).rejects.toThrow(WatchIdleError);
+      await expect(silent).rejects.toThrow(
+        /no event or bookmark for 0.4s \(the stream's timeoutSeconds is 2\)/,
+      );
+      // Bookmarks every 100 ms: the stream lives until the server ends it at 2 s, cleanly.
+      const events = await take(open(chatty), () => false, new AbortController());
+      expect(names(events.slice(0, 1))).toEqual(['ADDED web-1']);
+      expect(events.length).toBeGreaterThan(5);
+      expect(events.slice(1).every((e) => e.type === 'BOOKMARK')).toBe(true);
+    } finally {
+      await quiet.stop();
+      await chatty.stop();
+    }
+  });
+
+  it('derives the idle timeout from timeoutSeconds: a tenth as margin, 1 s to 30 s', () => {
+    expect(watchIdleTimeoutMs(1)).toBe(2_000);
+    expect(watchIdleTimeoutMs(60)).toBe(66_000);
+    expect(watchIdleTimeoutMs(600)).toBe(630_000);
+  });
+});

@@ -210,7 +210,7 @@ function healthRegistry(view: ClusterView): Registry {
   const registry = new Registry();
   new Counter({
     name: 'kubemetrics_watch_reconnects_total',
-    help: 'Times a list+watch loop lost the API server and reconnected with backoff.',
+    help: 'Failed lists and watches of a list+watch loop (each retried with backoff).',
     labelNames: ['resource'],
     registers: [registry],
     collect() {
@@ -222,7 +222,7 @@ function healthRegistry(view: ClusterView): Registry {
   });
   new Counter({
     name: 'kubemetrics_watch_relists_total',
-    help: 'Lists after a watch resourceVersion expired (410 Gone).',
+    help: 'Lists after the first one (410 Gone, a failure, or the periodic lists of the fallback when the watch is not allowed).',
     labelNames: ['resource'],
     registers: [registry],
     collect() {
