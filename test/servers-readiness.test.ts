@@ -244,7 +244,7 @@ describe('kubemetrics serve: ready once synced, never NotReady afterwards', () =
       await eventually(async () => !(await readyz(server.url)).body.nodes.connected, 15_000);
       const clusterDown = await readyz(server.url, true);
       expect(clusterDown.status).toBe(200);
-      expect(clusterDown.body.reasons.join(' ')).toMatch(/watch disconnected/);
+      expect(clusterDown.body.reasons.join(' ')).toMatch(/nodes unreachable/);
       expect(clusterDown.body.nodes.lastError).toEqual(expect.any(String));
       const nodes = (await (await fetch(`${server.url}/`)).json()) as { Nodes: unknown[] };
       expect(nodes.Nodes).toHaveLength(1);
