@@ -12,7 +12,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetricsApiServer } from '../src/apiserver/index.js';
 import type { Logger, MetricsApiServer } from '../src/apiserver/index.js';
-import type { HttpServerLimits } from '../src/client/index.js';
+import type { HttpServerLimits } from '../src/http/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
 import { StaticClusterView, startReportServer } from '../src/service/index.js';
 import type { ReportServer, ServiceLogEntry } from '../src/service/index.js';

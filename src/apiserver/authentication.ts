@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { RateLimitedLog } from '../client/index.js';
+import { RateLimitedLog } from '../http/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { Authenticator, UserInfo } from './auth.js';
 import {

@@ -23,8 +23,8 @@ import {
   redactRequestTarget,
   refuseRequestBody,
   resolveHttpServerLimits,
-} from '../client/index.js';
-import type { HttpServerLimits, ResolvedHttpServerLimits } from '../client/index.js';
+} from '../http/index.js';
+import type { HttpServerLimits, ResolvedHttpServerLimits } from '../http/index.js';
 import { KubemetricsError } from '../errors.js';
 import { callAbortable, ClientDisconnectedError, RequestTimeoutError } from './abortable.js';
 import { forbiddenStatus, requestAttributes, unauthorizedStatus } from './auth.js';

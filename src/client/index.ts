@@ -94,15 +94,3 @@ export {
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './informer-backoff.js';
 export { classifyFailure, type Failure, type FailureReason } from './informer-failure.js';
 export { WatchIdleError, watchIdleTimeoutMs } from './watch.js';
-export {
-  DEFAULT_HTTP_SERVER_LIMITS,
-  answerClientError,
-  applyHttpServerLimits,
-  httpServerOptions,
-  listenBacklog,
-  refuseRequestBody,
-  resolveHttpServerLimits,
-} from './http-limits.js';
-export type { ClientRefusal, HttpServerLimits, ResolvedHttpServerLimits } from './http-limits.js';
-export { REDACTED, isSensitiveParameter, redactRequestTarget } from './redact-query.js';
-export { RateLimitedLog } from './rate-limited-log.js';

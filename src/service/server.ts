@@ -24,7 +24,7 @@
  * is most wanted. That trouble is shown instead where a reader sees it: `stale` and `reasons` in
  * every answer's `data`, the `/readyz` body (still 200), the dashboard's warning and `/metrics`.
  *
- * Bounded per client: header/request/keep-alive timeouts and a connection cap (client/http-limits),
+ * Bounded per client: header/request/keep-alive timeouts and a connection cap (http/http-limits),
  * and at most `maxEventStreams` dashboard event streams at once (429 beyond).
  *
  * Answers are computed once per data generation: the nodes summary, each capacity query and the
@@ -45,7 +45,7 @@ import {
   refuseRequestBody,
   resolveHttpServerLimits,
   type HttpServerLimits,
-} from '../client/index.js';
+} from '../http/index.js';
 import { buildReport, createPlainRowConverter, type ReportModel } from '../report/index.js';
 import type { BearerTokenCheck } from './bearer-token.js';
 import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
