@@ -75,6 +75,18 @@ describe('finding the peers', () => {
   });
 });
 
+it('the lookups load outside vitest: the benchmarks import test/helpers/prometheus.ts with plain node', async () => {
+  const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', "await import('./test/helpers/prometheus.ts');"],
+      (error, _stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stderr }),
+    );
+  });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+});
+
 interface Run {
   code: number;
   output: string;

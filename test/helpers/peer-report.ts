@@ -5,23 +5,7 @@
  * default reporter (a `--reporter` flag replaces both: add `--reporter=./test/helpers/peer-report.ts`).
  */
 import type { Reporter, TestModule } from 'vitest/node';
-
-/**
- * `task.meta` key marking a test skipped for a missing peer (set by test/helpers/peers.ts). This
- * module imports nothing from vitest but types: it is loaded in vitest's main process, where
- * `describe` and `it` cannot be imported.
- */
-export const MISSING_PEER_META = 'missingPeer';
-
-export interface MissingPeer {
-  readonly name: string;
-  readonly debianPackage: string;
-}
-
-/** The line printed once per run for the tests skipped without the peer. */
-export function skipNotice(peer: MissingPeer, tests: number): string {
-  return `skipping ${tests} test${tests === 1 ? '' : 's'}: ${peer.name} not found; install with: apt-get install ${peer.debianPackage}`;
-}
+import { MISSING_PEER_META, skipNotice, type MissingPeer } from './peer-lookup.js';
 
 /** Per missing peer, the number of skipped tests marked with it. */
 export function countSkippedForPeers(

@@ -42,7 +42,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { missingPeerError, PROMETHEUS } from './peers.js';
+import { missingPeerError, PROMETHEUS } from './peer-lookup.js';
 
 // Empty counts as unset, as in test/helpers/peers.ts.
 export const PROMETHEUS_BINARY = process.env['PROMETHEUS_BIN'] || '/usr/bin/prometheus';
