@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: integration tests start real servers and kubectl; keep parallelism modest.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // The second reporter says which tests were skipped for a missing kubectl/Prometheus/Chromium.
+    reporters: ['default', './test/helpers/peer-report.ts'],
   },
 });

@@ -8,7 +8,7 @@
  * `kubemetrics apiserver certs` output.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,11 +19,10 @@ import { startTestCluster } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
 import { declareManifestKinds } from './helpers/manifest-kinds.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
 const DIR = 'deploy/metrics-apiserver';
-const KUBECTL = '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
-if (!haveKubectl) console.warn(`skipping the kubectl checks of ${DIR}: ${KUBECTL} is not installed`);
+const kubectl = needPeer(KUBECTL);
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    manifests are untyped YAML: the assertions below are what checks their shape. */
@@ -51,7 +50,7 @@ function run(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      KUBECTL,
+      kubectl.path!,
       args,
       { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 30_000 },
       (error, stdout, stderr) =>
@@ -176,7 +175,7 @@ describe(`${DIR}: structure`, () => {
   });
 });
 
-describe.skipIf(!haveKubectl)(`${DIR}: kubectl`, () => {
+kubectl.describe(`${DIR}: kubectl`, () => {
   let cluster: TestCluster;
   let home = '';
 

@@ -2,24 +2,22 @@
  * The real kubectl against the metrics API server: over TLS (the generated serving certificate's
  * CA in the kubeconfig, a client certificate the server trusts, no anonymous access) `kubectl get
  * --raw` on every route shape and discovery document and `kubectl api-versions`; over plain HTTP
- * the OpenAPI documents, Status errors, `api-resources` and `top pod`. Skipped (with a message)
- * when /usr/bin/kubectl is not installed.
+ * the OpenAPI documents, Status errors, `api-resources` and `top pod`. Needs kubectl
+ * (test/helpers/peers.ts: fails in CI without it, skipped with a notice elsewhere).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createMetricsApiServer } from '../src/apiserver/index.js';
 import { createCertificateAuthority, issueClientCertificate } from '../src/testing/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
 import { MemoryMetricsProvider } from '../src/providers/memory/index.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
-if (!haveKubectl) console.warn(`skipping kubectl tests: ${KUBECTL} is not installed`);
+const kubectlPeer = needPeer(KUBECTL);
 
 interface Run {
   code: number;
@@ -51,7 +49,7 @@ async function kubeconfigFor(server: MetricsApiServer, name: string): Promise<st
 function kubectl(kubeconfig: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      KUBECTL,
+      kubectlPeer.path!,
       [...args, `--cache-dir=${join(dir, 'cache')}`],
       {
         timeout: 20_000,
@@ -78,7 +76,7 @@ let noCertificate = '';
 const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
 beforeAll(async () => {
-  if (!haveKubectl) return;
+  if (kubectlPeer.path === undefined) return;
   dir = await mkdtemp(join(tmpdir(), 'kubemetrics-kubectl-'));
   const m = new MemoryMetricsProvider();
   m.setCustomMetric({
@@ -198,7 +196,7 @@ const RAW: readonly [string, string][] = [
   ['/api', 'APIVersions'],
 ];
 
-describe.skipIf(!haveKubectl)('real kubectl over TLS with a client certificate', () => {
+kubectlPeer.describe('real kubectl over TLS with a client certificate', () => {
   it('kubectl get --raw on every route shape and discovery document', async () => {
     const runs = await Promise.all(RAW.map(([path]) => kubectl(secure, 'get', '--raw', path)));
     runs.forEach((run, i) => {
@@ -231,7 +229,7 @@ describe.skipIf(!haveKubectl)('real kubectl over TLS with a client certificate',
   });
 });
 
-describe.skipIf(!haveKubectl)('real kubectl over plain HTTP', () => {
+kubectlPeer.describe('real kubectl over plain HTTP', () => {
   it('kubectl get --raw on the OpenAPI documents', async () => {
     const index = await kubectl(full, 'get', '--raw', '/openapi/v3');
     expect(index.code).toBe(0);

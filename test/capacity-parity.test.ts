@@ -2,20 +2,21 @@
  * Correctness against the reference: per-node requests and limits from `kubemetrics capacity` must
  * equal the "Allocated resources" section the real `kubectl describe node` (v1.32) prints for the
  * same cluster, on fixtures full of tricky pods (init containers, sidecars, overhead, terminal and
- * pending pods, extended resources). Skipped only without kubectl.
+ * pending pods, extended resources). Needs kubectl (test/helpers/peers.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Container, Node, Pod } from '../src/api/index.js';
 import { parseQuantity } from '../src/quantity/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
-import { findKubectl, lines, runKubectl } from './helpers/kubectl.js';
+import { lines, runKubectl } from './helpers/kubectl.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
-const kubectl = findKubectl();
-if (kubectl === undefined) console.warn('test/capacity-parity.test.ts: kubectl not found on PATH, skipping');
+const kubectlPeer = needPeer(KUBECTL);
+const kubectl = kubectlPeer.path;
 
 const TRICKY = 'tricky-node';
 
@@ -197,7 +198,7 @@ let cluster: TestCluster;
 let home: string;
 let ours: Map<string, OurNode>;
 
-describe.skipIf(kubectl === undefined)('capacity parity with kubectl describe node', () => {
+kubectlPeer.describe('capacity parity with kubectl describe node', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kubemetrics-describe-home-'));
     cluster = await startTestCluster(fixture);

@@ -7,7 +7,7 @@
  * - end to end against the test cluster: the user the cluster sees for kubectl's request and for
  *   ours is the same, for token files, client certificate files and an exec plugin;
  * - the in-cluster service account (token re-read, ca.crt, an IPv6 KUBERNETES_SERVICE_HOST).
- * kubectl: $KUBECTL, else the first `kubectl` on PATH (Debian's in CI).
+ * kubectl: $KUBECTL, else the first `kubectl` on PATH (test/helpers/peers.ts; Debian's in CI).
  */
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +17,11 @@ import { stringify } from 'yaml';
 import { loadKubeConfig, MetricsClient, type KubeConfig } from '../src/client/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
-import { findKubectl, runKubectl } from './helpers/kubectl.js';
+import { runKubectl } from './helpers/kubectl.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
-const kubectl = process.env['KUBECTL'] ?? findKubectl();
+const kubectlPeer = needPeer(KUBECTL);
+const kubectl = kubectlPeer.path;
 const root = mkdtempSync(path.join(tmpdir(), 'kubemetrics-kubectl-config-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -228,7 +230,7 @@ const cases: Case[] = [
   },
 ];
 
-describe.skipIf(kubectl === undefined)('kubeconfig loading: ours against kubectl config view', () => {
+kubectlPeer.describe('kubeconfig loading: ours against kubectl config view', () => {
   it.each(cases)('$name', async (c) => {
     const paths = files(c.files);
     const list = c.list
@@ -262,120 +264,117 @@ describe.skipIf(kubectl === undefined)('kubeconfig loading: ours against kubectl
   });
 });
 
-describe.skipIf(kubectl === undefined)(
-  'end to end: the test cluster sees the same user for kubectl and for us',
-  () => {
-    let testCluster: TestCluster;
-    beforeAll(async () => {
-      testCluster = await startTestCluster({
-        ...buildCluster({ nodes: 1, podsPerNode: 1, seed: 3 }),
+kubectlPeer.describe('end to end: the test cluster sees the same user for kubectl and for us', () => {
+  let testCluster: TestCluster;
+  beforeAll(async () => {
+    testCluster = await startTestCluster({
+      ...buildCluster({ nodes: 1, podsPerNode: 1, seed: 3 }),
+      users: [
+        { name: 'admin', groups: ['system:masters'], token: 'admin-token' },
+        { name: 'viewer', token: 'viewer-token' },
+        { name: 'cert-user', clientCert: true },
+      ],
+    });
+  });
+  afterAll(() => testCluster.stop());
+
+  /** The user the cluster authenticated for kubectl's request and for ours, in that order. */
+  async function usersSeen(kubeconfigList: string): Promise<[string | undefined, string | undefined]> {
+    testCluster.resetRequestLog();
+    const theirs = await runKubectl(kubectl!, ['get', '--raw', '/api/v1/nodes'], {
+      home: root,
+      kubeconfig: kubeconfigList,
+    });
+    expect(theirs.stderr).toBe('');
+    const kubectlUser = testCluster.requests.find((r) => r.url.startsWith('/api/v1/nodes'))?.user;
+    testCluster.resetRequestLog();
+    const ours = await cli(['top', 'nodes'], { KUBECONFIG: kubeconfigList, HOME: root });
+    expect(ours.stderr).toBe('');
+    const ourUser = testCluster.requests.find((r) => r.url.startsWith('/api/v1/nodes'))?.user;
+    return [kubectlUser, ourUser];
+  }
+
+  it('tokenFile relative to its own file beats the inline token and a later file', async () => {
+    const paths = files({
+      'one/tok': 'viewer-token\n',
+      'two/tok': 'admin-token\n',
+      'two/ca.crt': testCluster.caPem!,
+      'one/a': { users: [user('u', { tokenFile: 'tok', token: 'admin-token' })] },
+      'two/b': {
+        'current-context': 'x',
+        clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
+        users: [user('u', { tokenFile: 'tok' })],
+        contexts: [context('x', { cluster: 'c', user: 'u' })],
+      },
+    });
+    expect(await usersSeen([paths['one/a'], paths['two/b']].join(path.delimiter))).toEqual([
+      'viewer',
+      'viewer',
+    ]);
+  });
+
+  it('client certificate and key files', async () => {
+    const creds = testCluster.credentials('cert-user');
+    const paths = files({
+      'pki/me.crt': creds.certPem!,
+      'pki/me.key': creds.keyPem!,
+      'ca.crt': testCluster.caPem!,
+      kc: {
+        'current-context': 'x',
+        clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
+        users: [user('u', { 'client-certificate': 'pki/me.crt', 'client-key': 'pki/me.key' })],
+        contexts: [context('x', { cluster: 'c', user: 'u' })],
+      },
+    });
+    expect(await usersSeen(paths['kc']!)).toEqual(['cert-user', 'cert-user']);
+  });
+
+  it('an exec plugin (v1, env, provideClusterInfo, interactiveMode Never)', async () => {
+    const infoLog = path.join(root, `exec-info-${++counter}.jsonl`);
+    const paths = files({
+      // A plugin a relative command path points at; it answers with the token from its env
+      // only when KUBERNETES_EXEC_INFO carries the cluster it was promised.
+      'bin/plugin.mjs': [
+        '#!/usr/bin/env node',
+        "import { appendFileSync } from 'node:fs';",
+        "const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO ?? '{}');",
+        `appendFileSync(${JSON.stringify(infoLog)}, JSON.stringify(info) + '\\n');`,
+        `if (info.spec?.cluster?.server !== ${JSON.stringify(testCluster.url)}) { console.error('no cluster info'); process.exit(3); }`,
+        "console.log(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential',",
+        '  status: { token: process.env.PLUGIN_TOKEN } }));',
+      ].join('\n'),
+      'ca.crt': testCluster.caPem!,
+      kc: {
+        'current-context': 'x',
+        clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
         users: [
-          { name: 'admin', groups: ['system:masters'], token: 'admin-token' },
-          { name: 'viewer', token: 'viewer-token' },
-          { name: 'cert-user', clientCert: true },
+          user('u', {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: process.execPath,
+              args: [path.join(root, `case-${counter + 1}`, 'bin/plugin.mjs')],
+              env: [{ name: 'PLUGIN_TOKEN', value: 'viewer-token' }],
+              provideClusterInfo: true,
+              interactiveMode: 'Never',
+            },
+          }),
         ],
-      });
+        contexts: [context('x', { cluster: 'c', user: 'u' })],
+      },
     });
-    afterAll(() => testCluster.stop());
-
-    /** The user the cluster authenticated for kubectl's request and for ours, in that order. */
-    async function usersSeen(kubeconfigList: string): Promise<[string | undefined, string | undefined]> {
-      testCluster.resetRequestLog();
-      const theirs = await runKubectl(kubectl!, ['get', '--raw', '/api/v1/nodes'], {
-        home: root,
-        kubeconfig: kubeconfigList,
-      });
-      expect(theirs.stderr).toBe('');
-      const kubectlUser = testCluster.requests.find((r) => r.url.startsWith('/api/v1/nodes'))?.user;
-      testCluster.resetRequestLog();
-      const ours = await cli(['top', 'nodes'], { KUBECONFIG: kubeconfigList, HOME: root });
-      expect(ours.stderr).toBe('');
-      const ourUser = testCluster.requests.find((r) => r.url.startsWith('/api/v1/nodes'))?.user;
-      return [kubectlUser, ourUser];
-    }
-
-    it('tokenFile relative to its own file beats the inline token and a later file', async () => {
-      const paths = files({
-        'one/tok': 'viewer-token\n',
-        'two/tok': 'admin-token\n',
-        'two/ca.crt': testCluster.caPem!,
-        'one/a': { users: [user('u', { tokenFile: 'tok', token: 'admin-token' })] },
-        'two/b': {
-          'current-context': 'x',
-          clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
-          users: [user('u', { tokenFile: 'tok' })],
-          contexts: [context('x', { cluster: 'c', user: 'u' })],
-        },
-      });
-      expect(await usersSeen([paths['one/a'], paths['two/b']].join(path.delimiter))).toEqual([
-        'viewer',
-        'viewer',
-      ]);
-    });
-
-    it('client certificate and key files', async () => {
-      const creds = testCluster.credentials('cert-user');
-      const paths = files({
-        'pki/me.crt': creds.certPem!,
-        'pki/me.key': creds.keyPem!,
-        'ca.crt': testCluster.caPem!,
-        kc: {
-          'current-context': 'x',
-          clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
-          users: [user('u', { 'client-certificate': 'pki/me.crt', 'client-key': 'pki/me.key' })],
-          contexts: [context('x', { cluster: 'c', user: 'u' })],
-        },
-      });
-      expect(await usersSeen(paths['kc']!)).toEqual(['cert-user', 'cert-user']);
-    });
-
-    it('an exec plugin (v1, env, provideClusterInfo, interactiveMode Never)', async () => {
-      const infoLog = path.join(root, `exec-info-${++counter}.jsonl`);
-      const paths = files({
-        // A plugin a relative command path points at; it answers with the token from its env
-        // only when KUBERNETES_EXEC_INFO carries the cluster it was promised.
-        'bin/plugin.mjs': [
-          '#!/usr/bin/env node',
-          "import { appendFileSync } from 'node:fs';",
-          "const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO ?? '{}');",
-          `appendFileSync(${JSON.stringify(infoLog)}, JSON.stringify(info) + '\\n');`,
-          `if (info.spec?.cluster?.server !== ${JSON.stringify(testCluster.url)}) { console.error('no cluster info'); process.exit(3); }`,
-          "console.log(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential',",
-          '  status: { token: process.env.PLUGIN_TOKEN } }));',
-        ].join('\n'),
-        'ca.crt': testCluster.caPem!,
-        kc: {
-          'current-context': 'x',
-          clusters: [cluster('c', { server: testCluster.url, 'certificate-authority': 'ca.crt' })],
-          users: [
-            user('u', {
-              exec: {
-                apiVersion: 'client.authentication.k8s.io/v1',
-                command: process.execPath,
-                args: [path.join(root, `case-${counter + 1}`, 'bin/plugin.mjs')],
-                env: [{ name: 'PLUGIN_TOKEN', value: 'viewer-token' }],
-                provideClusterInfo: true,
-                interactiveMode: 'Never',
-              },
-            }),
-          ],
-          contexts: [context('x', { cluster: 'c', user: 'u' })],
-        },
-      });
-      chmodSync(paths['bin/plugin.mjs']!, 0o755);
-      expect(await usersSeen(paths['kc']!)).toEqual(['viewer', 'viewer']);
-      const infos = readFileSync(infoLog, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { spec: { interactive: boolean; cluster: Record<string, unknown> } });
-      // kubectl's KUBERNETES_EXEC_INFO and ours carry the same cluster (CA read from the file).
-      expect(infos).toHaveLength(2);
-      expect(infos[1]).toEqual(infos[0]);
-      expect(infos[0]!.spec.interactive).toBe(false);
-      expect(infos[0]!.spec.cluster['certificate-authority-data']).toBe(b64(testCluster.caPem!));
-    });
-  },
-);
+    chmodSync(paths['bin/plugin.mjs']!, 0o755);
+    expect(await usersSeen(paths['kc']!)).toEqual(['viewer', 'viewer']);
+    const infos = readFileSync(infoLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { spec: { interactive: boolean; cluster: Record<string, unknown> } });
+    // kubectl's KUBERNETES_EXEC_INFO and ours carry the same cluster (CA read from the file).
+    expect(infos).toHaveLength(2);
+    expect(infos[1]).toEqual(infos[0]);
+    expect(infos[0]!.spec.interactive).toBe(false);
+    expect(infos[0]!.spec.cluster['certificate-authority-data']).toBe(b64(testCluster.caPem!));
+  });
+});
 
 describe('in-cluster service account', () => {
   let v6: TestCluster;

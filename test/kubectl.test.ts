@@ -2,19 +2,19 @@
  * Fidelity check: the real kubectl against kubemetrics/testing. kubectl decides what a "good
  * enough" API server is — discovery, server-side Tables, field selectors, leases, metrics.k8s.io,
  * Status errors — so these tests run it and assert on what it prints.
- * Skipped (with a message) only when kubectl is not installed; CI installs it.
+ * Needs kubectl (test/helpers/peers.ts: fails in CI without it, skipped with a notice elsewhere).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { NodeMetrics, Pod } from '../src/api/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
-import { columns, findKubectl, lines, runKubectl, type ProcessResult } from './helpers/kubectl.js';
+import { columns, lines, runKubectl, type ProcessResult } from './helpers/kubectl.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
-const kubectl = findKubectl();
-if (kubectl === undefined)
-  console.warn('test/kubectl.test.ts: kubectl not found on PATH, skipping the kubectl fidelity tests');
+const kubectlPeer = needPeer(KUBECTL);
+const kubectl = kubectlPeer.path;
 
 const fixture = buildCluster({
   nodes: 6,
@@ -34,7 +34,7 @@ function run(args: string[], user?: string): Promise<ProcessResult> {
   return runKubectl(kubectl!, args, { home, kubeconfig });
 }
 
-describe.skipIf(kubectl === undefined)('kubectl against the test cluster', () => {
+kubectlPeer.describe('kubectl against the test cluster', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kubemetrics-kubectl-home-'));
     cluster = await startTestCluster({

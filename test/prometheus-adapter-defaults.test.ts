@@ -7,25 +7,19 @@
  * the PromQL the rules describe, and the real kubectl reads them (`get --raw`, `top pod`).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createMetricsApiServer } from '../src/apiserver/index.js';
 import type { MetricsApiServer } from '../src/apiserver/index.js';
 import { loadAdapterConfig, PrometheusProvider } from '../src/providers/prometheus/index.js';
 import type { RunningPrometheus, SeriesData } from './helpers/prometheus.js';
-import {
-  counter,
-  gauge,
-  hasPrometheus,
-  sampleWindow,
-  startPrometheus,
-  vectorOf,
-} from './helpers/prometheus.js';
+import { counter, gauge, sampleWindow, startPrometheus, vectorOf } from './helpers/prometheus.js';
+import { KUBECTL, needPeer, PROMETHEUS } from './helpers/peers.js';
 
-const KUBECTL = '/usr/bin/kubectl';
+const kubectlPeer = needPeer(KUBECTL);
 const RULES = new URL('./fixtures/prometheus-adapter-default-rules.yaml', import.meta.url).pathname;
 const window = sampleWindow({ futureMs: 120_000 });
 const web1 = { namespace: 'shop', pod: 'web-1' };
@@ -57,7 +51,7 @@ const SERIES: SeriesData[] = [
   gauge('node_memory_MemAvailable_bytes', { node: 'n1' }, 6 * 2 ** 30, window),
 ];
 
-describe.skipIf(!hasPrometheus())('the prometheus-adapter Helm chart default rules, unchanged', () => {
+needPeer(PROMETHEUS).describe('the prometheus-adapter Helm chart default rules, unchanged', () => {
   let prometheus: RunningPrometheus;
   let provider: PrometheusProvider;
   let server: MetricsApiServer;
@@ -158,7 +152,7 @@ describe.skipIf(!hasPrometheus())('the prometheus-adapter Helm chart default rul
     expect(node.body).toMatchObject({ usage: { cpu: '750m', memory: '2Gi' }, window: '3m0s' });
   });
 
-  it.skipIf(!existsSync(KUBECTL))('the real kubectl reads them: get --raw and top pod', async () => {
+  kubectlPeer.it('the real kubectl reads them: get --raw and top pod', async () => {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
@@ -174,7 +168,7 @@ describe.skipIf(!hasPrometheus())('the prometheus-adapter Helm chart default rul
     const kubectl = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
-          KUBECTL,
+          kubectlPeer.path!,
           [...args, `--cache-dir=${join(dir, 'cache')}`],
           {
             timeout: 20_000,

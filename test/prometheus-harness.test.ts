@@ -9,13 +9,15 @@ import type { PrometheusResponse, QueryData, RunningPrometheus, SeriesData } fro
 import {
   counter,
   gauge,
-  hasPrometheus,
   latestSampleAt,
   rawSeries,
   sampleWindow,
   startPrometheus,
   vectorOf,
 } from './helpers/prometheus.js';
+import { needPeer, PROMETHEUS } from './helpers/peers.js';
+
+const prometheusPeer = needPeer(PROMETHEUS);
 
 /** `{labels}: value text` of a vector answer, sorted. */
 function values(response: PrometheusResponse<QueryData>): Record<string, string> {
@@ -30,7 +32,7 @@ function only(response: PrometheusResponse<QueryData>): number {
   return Number(samples[0]!.value[1]);
 }
 
-describe.skipIf(!hasPrometheus())('Prometheus test harness', () => {
+prometheusPeer.describe('Prometheus test harness', () => {
   const window = sampleWindow();
   // Samples until an hour from now: the newest sample at or before now stays within one step.
   const future = sampleWindow({ futureMs: 3_600_000 });
@@ -138,7 +140,7 @@ describe.skipIf(!hasPrometheus())('Prometheus test harness', () => {
   });
 });
 
-describe.skipIf(!hasPrometheus())('synthetic pod series (bench/prometheus-data.ts) in Prometheus', () => {
+prometheusPeer.describe('synthetic pod series (bench/prometheus-data.ts) in Prometheus', () => {
   const data = syntheticPodSeries({ pods: 20, seriesPerPod: 12, namespaces: 3, nodes: 2, seed: 7 });
   const at = new Date(data.window.lastMs + 5_000);
   let prometheus: RunningPrometheus;
@@ -183,7 +185,10 @@ describe.skipIf(!hasPrometheus())('synthetic pod series (bench/prometheus-data.t
   });
 });
 
-describe.runIf(hasPrometheus() && process.env['PROMETHEUS_HARNESS_LARGE'] === '1')('50,000 series', () => {
+/** Opt-in (minutes of backfill): PROMETHEUS_HARNESS_LARGE=1. */
+const describeLarge =
+  process.env['PROMETHEUS_HARNESS_LARGE'] === '1' ? prometheusPeer.describe : describe.skip;
+describeLarge('50,000 series', () => {
   it('backfills and starts', { timeout: 600_000 }, async () => {
     const data = syntheticPodSeries({ pods: 5000, seriesPerPod: 10, namespaces: 50 });
     const prometheus = await startPrometheus({ series: data.write });

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createMetricsApiServer,
   parseServerConfig,
@@ -28,15 +28,10 @@ import { startApiserverCli } from './helpers/apiserver-cli.js';
 import { cli } from './helpers/cli.js';
 import { httpsGet } from './helpers/https.js';
 import type { RunningPrometheus, SeriesData } from './helpers/prometheus.js';
-import {
-  counter,
-  gauge,
-  hasPrometheus,
-  rawSeries,
-  sampleWindow,
-  startPrometheus,
-  vectorOf,
-} from './helpers/prometheus.js';
+import { counter, gauge, rawSeries, sampleWindow, startPrometheus, vectorOf } from './helpers/prometheus.js';
+import { needPeer, PROMETHEUS } from './helpers/peers.js';
+
+const prometheusPeer = needPeer(PROMETHEUS);
 
 // Samples run a minute into the future so rate() stays exact while the tests run (see the harness).
 const window = sampleWindow({ futureMs: 120_000 });
@@ -163,7 +158,7 @@ const pods = (namespace: string, entries: [string, Record<string, string>][]) =>
     labels,
   }));
 
-describe.skipIf(!hasPrometheus())('Prometheus provider against a real Prometheus', () => {
+prometheusPeer.describe('Prometheus provider against a real Prometheus', () => {
   let prometheus: RunningPrometheus;
   let provider: PrometheusProvider;
   let server: MetricsApiServer;

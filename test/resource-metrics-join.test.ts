@@ -27,9 +27,10 @@ import { startTestCluster } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
 import { startApiserverCli } from './helpers/apiserver-cli.js';
 import { eventually, httpsGet } from './helpers/https.js';
-import { columns, findKubectl, lines, plainHttpKubeconfig, runKubectl } from './helpers/kubectl.js';
+import { columns, lines, plainHttpKubeconfig, runKubectl } from './helpers/kubectl.js';
 import type { RunningPrometheus, SeriesData } from './helpers/prometheus.js';
-import { counter, gauge, hasPrometheus, sampleWindow, startPrometheus } from './helpers/prometheus.js';
+import { counter, gauge, sampleWindow, startPrometheus } from './helpers/prometheus.js';
+import { KUBECTL, needPeer, PROMETHEUS } from './helpers/peers.js';
 
 const RULES = new URL('./fixtures/prometheus-adapter-default-rules.yaml', import.meta.url).pathname;
 const window = sampleWindow({ futureMs: 120_000 });
@@ -145,7 +146,7 @@ async function getJson(url: string): Promise<Answer> {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-describe.skipIf(!hasPrometheus())('metrics.k8s.io from Prometheus, joined with the cluster', () => {
+needPeer(PROMETHEUS).describe('metrics.k8s.io from Prometheus, joined with the cluster', () => {
   let prometheus: RunningPrometheus;
   let provider: PrometheusProvider;
   let url: string;
@@ -237,11 +238,11 @@ describe.skipIf(!hasPrometheus())('metrics.k8s.io from Prometheus, joined with t
     expect(single.body['message']).toBe('pods "gone-1" not found');
   });
 
-  const kubectl = findKubectl();
-  it.skipIf(kubectl === undefined)('`kubectl top pods -A` shows no ghost', async () => {
+  const kubectl = needPeer(KUBECTL);
+  kubectl.it('`kubectl top pods -A` shows no ghost', async () => {
     const kubeconfig = join(dir, 'top.kubeconfig');
     await writeFile(kubeconfig, plainHttpKubeconfig(url));
-    const top = await runKubectl(kubectl ?? '', ['top', 'pods', '-A', `--cache-dir=${join(dir, 'cache')}`], {
+    const top = await runKubectl(kubectl.path!, ['top', 'pods', '-A', `--cache-dir=${join(dir, 'cache')}`], {
       home: dir,
       kubeconfig,
     });

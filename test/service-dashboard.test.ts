@@ -6,22 +6,20 @@
  * data age badge is visible. The page must not log a single console error. Screenshots go to
  * test-artifacts/ (gitignored) for people to look at.
  *
- * Skipped only when /usr/bin/chromium is missing (CI installs Debian's `chromium`).
+ * Needs Debian's Chromium (test/helpers/peers.ts: fails in CI without it, skipped with a notice elsewhere).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Pod } from '../src/api/index.js';
 import { loadKubeConfig, MetricsClient, resolveConnection } from '../src/client/index.js';
 import { ClusterCache, startReportServer, type ReportServer } from '../src/service/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
+import { CHROMIUM, needPeer } from './helpers/peers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-if (!HAS_CHROMIUM)
-  console.warn(`test/service-dashboard.test.ts: ${CHROMIUM} not found (apt-get install chromium), skipping`);
+const chromiumPeer = needPeer(CHROMIUM);
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
@@ -67,7 +65,7 @@ function expectedOrder(
     .map((n) => n.name);
 }
 
-describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium (playwright-core)', () => {
+chromiumPeer.describe('dashboard in headless Chromium (playwright-core)', () => {
   const fixture = buildCluster({ nodes: 8, podsPerNode: 10, seed: 11, nodesWithoutMetrics: 1 });
   const nodeNames = fixture.nodes.map((n) => n.metadata.name!);
   let cluster: TestCluster;
@@ -95,7 +93,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium (playwright-core)
     expect(cache.health().ready).toBe(true);
 
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: chromiumPeer.path!,
       args: [
         '--headless',
         '--no-sandbox',

@@ -1,14 +1,14 @@
 /**
  * deploy/report-service and the Dockerfile: structural checks (least-privilege RBAC, non-root,
  * read-only root filesystem, probes on the health routes, the Service reaching the container
- * port, args the CLI accepts), then `kubectl apply --dry-run=client` against a test cluster when
- * kubectl is installed.
+ * port, args the CLI accepts), then `kubectl apply --dry-run=client` against a test cluster
+ * (needs kubectl: test/helpers/peers.ts).
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment,
    @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    parsed YAML is untyped on purpose: these tests are the shape check. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +16,10 @@ import { parseAllDocuments } from 'yaml';
 import { parseServeOptions } from '../src/cli/commands/serve.js';
 import { startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { declareManifestKinds } from './helpers/manifest-kinds.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
 const DIR = 'deploy/report-service';
-const KUBECTL = '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
-if (!haveKubectl) console.warn(`skipping the kubectl checks of ${DIR}: ${KUBECTL} is not installed`);
+const kubectl = needPeer(KUBECTL);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Manifest = Record<string, any>;
@@ -138,7 +137,7 @@ describe('Dockerfile', () => {
   });
 });
 
-describe.runIf(haveKubectl)('kubectl apply --dry-run=client', () => {
+kubectl.describe('kubectl apply --dry-run=client', () => {
   let cluster: TestCluster;
   let home: string;
   beforeAll(async () => {
@@ -154,7 +153,7 @@ describe.runIf(haveKubectl)('kubectl apply --dry-run=client', () => {
   it(`creates every object of ${DIR}`, async () => {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
-        KUBECTL,
+        kubectl.path!,
         ['apply', '--dry-run=client', '--validate=false', '-f', DIR],
         { env: { HOME: home, KUBECONFIG: cluster.kubeconfigPath, PATH: '/usr/bin:/bin' }, timeout: 20_000 },
         (error, stdout, stderr) =>

@@ -1,18 +1,19 @@
 /**
  * `kubemetrics top` must print the same numbers as the real `kubectl top` (v1.32) against the same
  * cluster: cpu millicores rounded up, memory Mi truncated, percentages truncated from a float
- * division (k8s.io/kubectl pkg/metricsutil/metrics_printer.go). Skipped only without kubectl.
+ * division (k8s.io/kubectl pkg/metricsutil/metrics_printer.go). Needs kubectl (test/helpers/peers.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
-import { columns, findKubectl, lines, runKubectl } from './helpers/kubectl.js';
+import { columns, lines, runKubectl } from './helpers/kubectl.js';
+import { KUBECTL, needPeer } from './helpers/peers.js';
 
-const kubectl = findKubectl();
-if (kubectl === undefined) console.warn('test/top-parity.test.ts: kubectl not found on PATH, skipping');
+const kubectlPeer = needPeer(KUBECTL);
+const kubectl = kubectlPeer.path;
 
 let cluster: TestCluster;
 let home: string;
@@ -45,7 +46,7 @@ async function both(args: string[]) {
   return { theirs: theirs.stdout, ours: ours.stdout };
 }
 
-describe.skipIf(kubectl === undefined)('top parity with kubectl top', () => {
+kubectlPeer.describe('top parity with kubectl top', () => {
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'kubemetrics-top-home-'));
     cluster = await startTestCluster(fixture);

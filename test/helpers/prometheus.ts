@@ -36,26 +36,20 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { missingPeerError, PROMETHEUS } from './peer-lookup.js';
 
-export const PROMETHEUS_BINARY = process.env['PROMETHEUS_BIN'] ?? '/usr/bin/prometheus';
-export const PROMTOOL_BINARY = process.env['PROMTOOL_BIN'] ?? '/usr/bin/promtool';
+// Empty counts as unset, as in test/helpers/peers.ts.
+export const PROMETHEUS_BINARY = process.env['PROMETHEUS_BIN'] || '/usr/bin/prometheus';
+export const PROMTOOL_BINARY = process.env['PROMTOOL_BIN'] || '/usr/bin/promtool';
 
-/** Both binaries are present and executable (tests `describe.skipIf(!hasPrometheus())`). */
-export function hasPrometheus(): boolean {
-  try {
-    accessSync(PROMETHEUS_BINARY, constants.X_OK);
-    accessSync(PROMTOOL_BINARY, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Both binaries are present and executable (for the benchmarks; tests use `needPeer(PROMETHEUS)`). */
+export const hasPrometheus = (): boolean => 'path' in PROMETHEUS.find(process.env);
 
 // --- data -------------------------------------------------------------------------------------
 
@@ -526,8 +520,8 @@ function parseJson<T>(answer: HttpAnswer, what: string): PrometheusResponse<T> {
  * Throws, with promtool's or Prometheus' stderr, when either fails; nothing is left behind then.
  */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<RunningPrometheus> {
-  if (!hasPrometheus())
-    throw new Error(`${PROMETHEUS_BINARY} or ${PROMTOOL_BINARY} is missing (apt-get install prometheus)`);
+  const found = PROMETHEUS.find(process.env);
+  if ('missing' in found) throw missingPeerError(PROMETHEUS, found.missing);
   installExitHook();
   const dir = await mkdtemp(join(tmpdir(), 'kubemetrics-prometheus-'));
   openDirs.add(dir);
