@@ -232,6 +232,9 @@ describe('exit status of every documented case', { timeout: PROCESS_TEST_TIMEOUT
     [['capacity', '--node-labels', 'zone in (a'], 2, /invalid label selector/],
     [['completion', 'tcsh'], 2, /expected one shell: bash, zsh, fish/],
     [['top', 'nodes', '--watch=100ms'], 2, /--watch interval must be at least 1s/],
+    // A usage mistake under --watch ends the watch at once (it used to repeat at every refresh).
+    [['top', 'nodes', '-o', 'csv', '--watch', '1s'], 2, /unknown output format "csv"/],
+    [['capacity', '--sort', 'foo', '-w', '1s'], 2, /--sort/],
   ])('%j exits %i', async (args, code, stderr) => {
     const result = await runBinary(
       args.includes('--kubeconfig') ? args : [...args, '--kubeconfig', kubeconfig],

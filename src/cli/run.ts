@@ -3,7 +3,7 @@ import type { CommandInfo } from './command.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUNTIME_ERROR, EXIT_USAGE } from './command.js';
 import { commands } from './commands/index.js';
 import { type CliIO, writeLine } from './io.js';
-import { UsageError } from './usage-error.js';
+import { isUsageMistake } from './usage-error.js';
 import { packageVersion } from './version.js';
 
 function topLevelHelp(): string {
@@ -66,16 +66,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (io.signal.aborted) return EXIT_INTERRUPTED;
     return reportError(error, command, io);
   }
-}
-
-/**
- * A mistake in what the user typed: UsageError, and a label or field selector that does not parse
- * (`-l 'app in ('`), wherever the command parsed it; the CLI only takes selectors from flags.
- */
-function isUsageMistake(error: unknown): boolean {
-  return (
-    error instanceof UsageError || (isKubemetricsError(error) && error.code === 'KUBEMETRICS_ERR_SELECTOR')
-  );
 }
 
 function reportError(error: unknown, command: CommandInfo, io: CliIO): number {

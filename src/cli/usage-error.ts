@@ -1,4 +1,4 @@
-import { KubemetricsError } from '../errors.js';
+import { isKubemetricsError, KubemetricsError } from '../errors.js';
 
 /** A mistake in the command line itself: printed with the command's usage, exit code 2. */
 export class UsageError extends KubemetricsError {
@@ -9,4 +9,14 @@ export class UsageError extends KubemetricsError {
     this.name = 'UsageError';
     this.command = command;
   }
+}
+
+/**
+ * A mistake in what the user typed: UsageError, and a label or field selector that does not parse
+ * (`-l 'app in ('`), wherever the command parsed it; the CLI only takes selectors from flags.
+ */
+export function isUsageMistake(error: unknown): boolean {
+  return (
+    error instanceof UsageError || (isKubemetricsError(error) && error.code === 'KUBEMETRICS_ERR_SELECTOR')
+  );
 }

@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT_OK } from './command.js';
 import { colorEnabled, type CliIO } from './io.js';
-import { UsageError } from './usage-error.js';
+import { isUsageMistake, UsageError } from './usage-error.js';
 
 const DEFAULT_INTERVAL_MS = 5_000;
 const MIN_INTERVAL_MS = 1_000;
@@ -154,6 +154,9 @@ export async function watchLoop(
     try {
       code = await once({ ...io, stdout: out, stderr: err, stdoutIsTTY: false, stderrIsTTY: false });
     } catch (error) {
+      // A mistake in the command line (a bad -o, flag or selector) is the same at every refresh:
+      // end the watch with the usage exit code, as kubectl does, rather than repeat it forever.
+      if (isUsageMistake(error)) throw error;
       code = 1;
       err.text += `error: ${(error as Error).message}\n`;
     }
