@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '**/*.d.ts', '**/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,9 +20,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly' } },
+  },
+  {
+    // The dashboard's script runs in the browser, not in Node: only the browser globals it uses.
+    files: ['src/service/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'document',
+          'location',
+          'sessionStorage',
+          'fetch',
+          'prompt',
+          'EventSource',
+          'URLSearchParams',
+          'Node',
+          'setInterval',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
   {
     // Tests, benchmarks and the CLI entry print on purpose.

@@ -1,4 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Tests import the service from src: embed the dashboard's current asset files first, so an edit
+// to src/service/dashboard/*.{html,css,js} is tested without a build.
+const embedAssets = fileURLToPath(new URL('scripts/embed-dashboard-assets.mjs', import.meta.url));
+execFileSync(process.execPath, [embedAssets], { stdio: 'inherit' });
 
 export default defineConfig({
   test: {
