@@ -43,8 +43,17 @@ export {
 export type { ApiErrorContext, KubernetesApiErrorInit, RequestAttributes } from './api-error.js';
 export { Discovery, pickVersion } from './discovery.js';
 export type { MetricsGroup, MetricsGroupVersions } from './discovery.js';
-export { parseGoDuration } from './metrics-model.js';
-export type { ContainerMetricsResult, NodeMetricsResult, PodMetricsResult } from './metrics-model.js';
+export { parseGoDuration, readNodeMetrics, readPodMetrics } from './metrics-model.js';
+export type {
+  ContainerMetricsResult,
+  NodeMetricsFields,
+  NodeMetricsResult,
+  PodMetricsFields,
+  PodMetricsResult,
+  ResourceMetricsLeaves,
+} from './metrics-model.js';
+export { resourceMetricsPath } from './metrics-paths.js';
+export type { ResourceMetricsTarget } from './metrics-paths.js';
 export { collect } from './core-lists.js';
 export type { ListOptions, ListPage } from './core-lists.js';
 export type {

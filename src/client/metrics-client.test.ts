@@ -508,3 +508,42 @@ describe('MetricsClient.streamItems', () => {
     expect((error as Error).message).toMatch(/GET \/x: the response is not a JSON object/);
   });
 });
+
+describe('MetricsClient.streamResourceMetrics (the raw objects reports decode themselves)', () => {
+  it('streams a list on the preferred version with the selectors, and reads one named object whole', async () => {
+    const api = await fakeApi({
+      '/apis/metrics.k8s.io': group(['v1', 'v1beta1']),
+      '/apis/metrics.k8s.io/v1/namespaces/shop/pods': list('PodMetricsList', [
+        podMetrics('shop', 'a'),
+        podMetrics('shop', 'b'),
+      ]),
+      '/apis/metrics.k8s.io/v1/nodes/node%201': { body: nodeMetrics('node 1') },
+    });
+    const pods: unknown[] = [];
+    const count = await api.client.streamResourceMetrics(
+      { kind: 'pods', namespace: 'shop' },
+      (item) => pods.push(item),
+      { labelSelector: 'app=web', fieldSelector: 'metadata.name!=c' },
+    );
+    expect(count).toBe(2);
+    expect(pods).toEqual([podMetrics('shop', 'a'), podMetrics('shop', 'b')]);
+    const nodes: unknown[] = [];
+    expect(
+      await api.client.streamResourceMetrics({ kind: 'nodes', name: 'node 1' }, (i) => nodes.push(i)),
+    ).toBe(1);
+    expect(nodes).toEqual([nodeMetrics('node 1')]);
+    expect(api.log).toContain(
+      '/apis/metrics.k8s.io/v1/namespaces/shop/pods?labelSelector=app%3Dweb&fieldSelector=metadata.name%21%3Dc',
+    );
+    expect(api.log).toContain('/apis/metrics.k8s.io/v1/nodes/node%201');
+  });
+
+  it('rejects a bad namespace before sending anything', async () => {
+    const api = await fakeApi({ '/apis/metrics.k8s.io': group(['v1beta1']) });
+    const error = await failure(
+      api.client.streamResourceMetrics({ kind: 'pods', namespace: '' }, () => undefined),
+    );
+    expect(error.code).toBe('KUBEMETRICS_ERR_ARGUMENT');
+    expect(api.log).toEqual([]);
+  });
+});

@@ -30,6 +30,8 @@ import type {
 import { Discovery } from './discovery.js';
 import { decodeItems, decodeNodeMetrics, decodePodMetrics } from './metrics-model.js';
 import type { NodeMetricsResult, PodMetricsResult } from './metrics-model.js';
+import { resourceMetricsPath } from './metrics-paths.js';
+import type { ResourceMetricsTarget } from './metrics-paths.js';
 import { Transport } from './transport.js';
 import type { CallOptions, Query, TransportOptions } from './transport.js';
 
@@ -239,14 +241,13 @@ export class MetricsClient {
     return parser.count;
   }
 
-  async #metricsPath(options: CallOptions, rest: string): Promise<string> {
-    const version = await this.metricsVersion(options);
-    return `/apis/${METRICS_GROUP}/${version}${rest}`;
+  async #metricsPath(options: CallOptions, target: ResourceMetricsTarget): Promise<string> {
+    return resourceMetricsPath(await this.metricsVersion(options), target);
   }
 
   /** Usage of every node (or those matching `labelSelector`). */
   async listNodeMetrics(options: MetricsListOptions = {}): Promise<NodeMetricsResult[]> {
-    const path = await this.#metricsPath(options, '/nodes');
+    const path = await this.#metricsPath(options, { kind: 'nodes' });
     const body = await this.getRaw(path, {
       ...call(options),
       query: { labelSelector: options.labelSelector || undefined },
@@ -257,17 +258,15 @@ export class MetricsClient {
   /** Usage of one node. A node without a sample is a 404 `KubernetesApiError`. */
   async getNodeMetrics(name: string, options: CallOptions = {}): Promise<NodeMetricsResult> {
     checkName(name, 'getNodeMetrics');
-    const path = await this.#metricsPath(options, `/nodes/${encodeURIComponent(name)}`);
+    const path = await this.#metricsPath(options, { kind: 'nodes', name });
     return decodeNodeMetrics(await this.getRaw(path, call(options)));
   }
 
   /** Usage of the pods of one namespace, or of all namespaces when `namespace` is left out. */
   async listPodMetrics(options: PodMetricsListOptions = {}): Promise<PodMetricsResult[]> {
-    const scope =
-      options.namespace === undefined
-        ? ''
-        : `/namespaces/${encodeURIComponent(checkNamespace(options.namespace, 'listPodMetrics'))}`;
-    const path = await this.#metricsPath(options, `${scope}/pods`);
+    const namespace =
+      options.namespace === undefined ? undefined : checkNamespace(options.namespace, 'listPodMetrics');
+    const path = await this.#metricsPath(options, { kind: 'pods', namespace });
     const body = await this.getRaw(path, {
       ...call(options),
       query: {
@@ -282,11 +281,42 @@ export class MetricsClient {
   async getPodMetrics(namespace: string, name: string, options: CallOptions = {}): Promise<PodMetricsResult> {
     checkNamespace(namespace, 'getPodMetrics');
     checkName(name, 'getPodMetrics');
-    const path = await this.#metricsPath(
-      options,
-      `/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
-    );
+    const path = await this.#metricsPath(options, { kind: 'pods', namespace, name });
     return decodePodMetrics(await this.getRaw(path, call(options)));
+  }
+
+  /**
+   * Hands the NodeMetrics or PodMetrics objects of `target`, as the server sent them, to `onItem`
+   * while the body streams in (one named object is read whole), and resolves with their number. For
+   * readers that decode each object at once with their own `ResourceMetricsLeaves` (metrics-model.ts) and drop
+   * it (reports over 150,000 pods), so no list and no second model is ever held; the version
+   * (v1 when served, else v1beta1) and the path are chosen here like for the decoded calls.
+   * Selectors are sent only for lists.
+   */
+  async streamResourceMetrics(
+    target: ResourceMetricsTarget,
+    onItem: (item: unknown) => void,
+    options: CallOptions & {
+      readonly labelSelector?: string | undefined;
+      readonly fieldSelector?: string | undefined;
+    } = {},
+  ): Promise<number> {
+    if (target.name !== undefined) checkName(target.name, 'streamResourceMetrics');
+    if (target.kind === 'pods' && target.namespace !== undefined) {
+      checkNamespace(target.namespace, 'streamResourceMetrics');
+    }
+    const path = await this.#metricsPath(options, target);
+    if (target.name !== undefined) {
+      onItem(await this.getRaw(path, call(options)));
+      return 1;
+    }
+    return this.streamItems<object>(path, onItem, {
+      ...call(options),
+      query: {
+        labelSelector: options.labelSelector || undefined,
+        fieldSelector: target.kind === 'pods' ? options.fieldSelector || undefined : undefined,
+      },
+    });
   }
 
   /**

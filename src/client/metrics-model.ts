@@ -133,52 +133,151 @@ function metadataOf(item: unknown, kind: string, index: number | undefined): Rec
   return metadata;
 }
 
-/** Decodes one NodeMetrics object. `index` names the list position in errors. */
-export function decodeNodeMetrics(item: unknown, index?: number): NodeMetricsResult {
+/**
+ * How a decode represents what it reads, so that the shape of metrics.k8s.io objects (which
+ * fields, where, what is an error) is written once, here, for every consumer: the client's own
+ * model below keeps parsed {@link Quantity} values, a report keeps bigint nanos with interned
+ * strings (report/records.ts) because 150,000 pods must fit in little memory.
+ *
+ * `Q` is a usage map, `C` one container's usage.
+ */
+export interface ResourceMetricsLeaves<Q, C> {
+  /** How errors name the object, e.g. `pod metrics "shop/web-0"`. */
+  subject(kind: 'NodeMetrics' | 'PodMetrics', namespace: string, name: string): string;
+  /** Decodes a `usage` map, throwing a DECODE error that names `subject` and `field`. */
+  usage(value: unknown, subject: string, field: string): Q;
+  /** One container's entry; `raw` is the wire object. */
+  container(name: string, usage: Q, raw: ContainerMetrics): C;
+  /** The pod's total over its containers (`kubectl top pod` sums every resource any container reports). */
+  total(containers: readonly C[]): Q;
+  /** Repeated strings (namespaces, container names) may be shared; identity by default. */
+  intern?(text: string): string;
+}
+
+/** A NodeMetrics object read with some {@link ResourceMetricsLeaves}; timestamp and window unparsed. */
+export interface NodeMetricsFields<Q> {
+  readonly subject: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestamp: unknown;
+  readonly window: unknown;
+  readonly usage: Q;
+  readonly raw: NodeMetrics;
+}
+
+/** A PodMetrics object read with some {@link ResourceMetricsLeaves}; timestamp and window unparsed. */
+export interface PodMetricsFields<Q, C> {
+  readonly subject: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestamp: unknown;
+  readonly window: unknown;
+  readonly containers: readonly C[];
+  readonly total: Q;
+  readonly raw: PodMetrics;
+}
+
+/** Reads one NodeMetrics object's fields. `index` names the list position in errors. */
+export function readNodeMetrics<Q, C>(
+  item: unknown,
+  leaves: ResourceMetricsLeaves<Q, C>,
+  index?: number,
+): NodeMetricsFields<Q> {
   const metadata = metadataOf(item, 'NodeMetrics', index);
   const raw = item as NodeMetrics;
   const name = metadata['name'] as string;
-  const what = `node metrics "${name}"`;
+  const subject = leaves.subject('NodeMetrics', '', name);
   return {
+    subject,
     name,
     labels: labelsOf(metadata),
-    timestamp: decodeTimestamp(raw.timestamp, what),
-    windowSeconds: decodeWindow(raw.window, what),
-    usage: decodeResourceList(raw.usage, what, 'usage'),
+    timestamp: raw.timestamp,
+    window: raw.window,
+    usage: leaves.usage(raw.usage, subject, 'usage'),
     raw,
+  };
+}
+
+/** Reads one PodMetrics object's fields. `index` names the list position in errors. */
+export function readPodMetrics<Q, C>(
+  item: unknown,
+  leaves: ResourceMetricsLeaves<Q, C>,
+  index?: number,
+): PodMetricsFields<Q, C> {
+  const metadata = metadataOf(item, 'PodMetrics', index);
+  const raw = item as PodMetrics;
+  const name = metadata['name'] as string;
+  const wireNamespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '';
+  const namespace = leaves.intern === undefined ? wireNamespace : leaves.intern(wireNamespace);
+  const subject = leaves.subject('PodMetrics', namespace, name);
+  const wireContainers: unknown = raw.containers ?? [];
+  if (!Array.isArray(wireContainers)) throw decodeError(subject, 'containers', 'is not a list');
+  // map() allocates exactly one slot per container; push() would over-allocate.
+  const containers = wireContainers.map((c: unknown, i): C => {
+    if (!isRecord(c) || typeof c['name'] !== 'string') {
+      throw decodeError(subject, `containers[${i}].name`, 'is missing');
+    }
+    const usage = leaves.usage(c['usage'], subject, `containers[${i}].usage`);
+    const containerName = leaves.intern === undefined ? c['name'] : leaves.intern(c['name']);
+    return leaves.container(containerName, usage, c as unknown as ContainerMetrics);
+  });
+  return {
+    subject,
+    name,
+    namespace,
+    labels: labelsOf(metadata),
+    timestamp: raw.timestamp,
+    window: raw.window,
+    containers,
+    total: leaves.total(containers),
+    raw,
+  };
+}
+
+/** The client's leaves: parsed {@link Quantity} values, wire objects kept as `raw`. */
+const QUANTITY_LEAVES: ResourceMetricsLeaves<Record<string, Quantity>, ContainerMetricsResult> = {
+  subject: (kind, namespace, name) =>
+    kind === 'NodeMetrics' ? `node metrics "${name}"` : `pod metrics "${namespace}/${name}"`,
+  usage: (value, subject, field) => decodeResourceList(value, subject, field),
+  container: (name, usage, raw) => ({ name, usage, raw }),
+  total(containers) {
+    const totals = new Map<string, Quantity>();
+    for (const c of containers) {
+      for (const [resource, q] of Object.entries(c.usage)) {
+        const sum = totals.get(resource);
+        totals.set(resource, sum === undefined ? q : sum.add(q));
+      }
+    }
+    return Object.fromEntries(totals);
+  },
+};
+
+/** Decodes one NodeMetrics object. `index` names the list position in errors. */
+export function decodeNodeMetrics(item: unknown, index?: number): NodeMetricsResult {
+  const fields = readNodeMetrics(item, QUANTITY_LEAVES, index);
+  return {
+    name: fields.name,
+    labels: fields.labels,
+    timestamp: decodeTimestamp(fields.timestamp, fields.subject),
+    windowSeconds: decodeWindow(fields.window, fields.subject),
+    usage: fields.usage,
+    raw: fields.raw,
   };
 }
 
 /** Decodes one PodMetrics object. `index` names the list position in errors. */
 export function decodePodMetrics(item: unknown, index?: number): PodMetricsResult {
-  const metadata = metadataOf(item, 'PodMetrics', index);
-  const raw = item as PodMetrics;
-  const name = metadata['name'] as string;
-  const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '';
-  const what = `pod metrics "${namespace}/${name}"`;
-  const wireContainers: unknown = raw.containers ?? [];
-  if (!Array.isArray(wireContainers)) throw decodeError(what, 'containers', 'is not a list');
-  const totals = new Map<string, Quantity>();
-  const containers = wireContainers.map((c: unknown, i): ContainerMetricsResult => {
-    if (!isRecord(c) || typeof c['name'] !== 'string') {
-      throw decodeError(what, `containers[${i}].name`, 'is missing');
-    }
-    const usage = decodeResourceList(c['usage'], what, `containers[${i}].usage`);
-    for (const [resource, q] of Object.entries(usage)) {
-      const sum = totals.get(resource);
-      totals.set(resource, sum === undefined ? q : sum.add(q));
-    }
-    return { name: c['name'], usage, raw: c as unknown as ContainerMetrics };
-  });
+  const fields = readPodMetrics(item, QUANTITY_LEAVES, index);
   return {
-    name,
-    namespace,
-    labels: labelsOf(metadata),
-    timestamp: decodeTimestamp(raw.timestamp, what),
-    windowSeconds: decodeWindow(raw.window, what),
-    containers,
-    usage: Object.fromEntries(totals),
-    raw,
+    name: fields.name,
+    namespace: fields.namespace,
+    labels: fields.labels,
+    timestamp: decodeTimestamp(fields.timestamp, fields.subject),
+    windowSeconds: decodeWindow(fields.window, fields.subject),
+    containers: fields.containers,
+    usage: fields.total,
+    raw: fields.raw,
   };
 }
 

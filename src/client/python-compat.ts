@@ -7,7 +7,7 @@
  * version (v1 when served, else v1beta1), so `apiVersion` may read `metrics.k8s.io/v1`; and they
  * take a `KubeConfig` (or a `MetricsClient` to reuse its connections) instead of an ApiClient.
  */
-import { METRICS_GROUP } from '../api/index.js';
+import { resourceMetricsPath } from './metrics-paths.js';
 import type { NodeMetricsList, PodMetricsList } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { KubeConfig } from './credentials.js';
@@ -59,10 +59,10 @@ async function podsList(
   options: CallOptions,
 ): Promise<PodMetricsList> {
   const version = await client.metricsVersion(options);
-  return client.getRaw<PodMetricsList>(
-    `/apis/${METRICS_GROUP}/${version}/namespaces/${encodeURIComponent(namespace)}/pods`,
-    { ...options, query: { labelSelector: labelSelector || undefined } },
-  );
+  return client.getRaw<PodMetricsList>(resourceMetricsPath(version, { kind: 'pods', namespace }), {
+    ...options,
+    query: { labelSelector: labelSelector || undefined },
+  });
 }
 
 /**
@@ -75,7 +75,7 @@ async function podsList(
 export function getNodesMetrics(source: MetricsSource, options: CallOptions = {}): Promise<NodeMetricsList> {
   return withClient(source, async (client) => {
     const version = await client.metricsVersion(options);
-    return client.getRaw<NodeMetricsList>(`/apis/${METRICS_GROUP}/${version}/nodes`, options);
+    return client.getRaw<NodeMetricsList>(resourceMetricsPath(version, { kind: 'nodes' }), options);
   });
 }
 

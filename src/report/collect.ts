@@ -3,8 +3,8 @@
  * non-terminal pods in one paged pass, node metrics and pod metrics (one list each), run
  * concurrently. Never one request per node. Objects go into a sink as pages arrive.
  */
-import { METRICS_GROUP, type NodeMetrics, type PodMetrics, type VersionInfo } from '../api/index.js';
-import { isKubernetesApiError, type MetricsClient } from '../client/index.js';
+import type { NodeMetrics, PodMetrics, VersionInfo } from '../api/index.js';
+import { isKubernetesApiError, type MetricsClient, type ResourceMetricsTarget } from '../client/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { CollectFilter } from './collect-filter.js';
 import type { ClusterSink } from './collect-sink.js';
@@ -55,10 +55,6 @@ export interface CollectResult {
    * without usage ("no metrics", never zero) and show this error's message and hint.
    */
   readonly metricsError: KubemetricsError | undefined;
-}
-
-interface MetricsList<T> {
-  items?: T[];
 }
 
 function joinSelectors(...parts: (string | undefined)[]): string | undefined {
@@ -136,63 +132,42 @@ export async function collectCluster(
     }
   };
 
-  const metricsBase = async (): Promise<string | undefined> => {
+  // The client owns the metrics API (version choice, paths, streaming); the sink decodes each
+  // object with the client's decoder as it arrives (see records.ts), so no list is ever held.
+  const readMetrics = async (
+    target: ResourceMetricsTarget,
+    onItem: (item: unknown) => void,
+    selectors: { labelSelector?: string | undefined; fieldSelector?: string | undefined },
+  ) => {
     try {
       metricsVersion ??= await client.metricsVersion(call);
-      return `/apis/${METRICS_GROUP}/${metricsVersion}`;
     } catch (error) {
       if (signal.aborted) throw error;
       metricsError ??= asKubemetricsError(error);
-      return undefined;
+      return;
     }
-  };
-
-  const nodeMetrics = async () => {
-    const base = await metricsBase();
-    if (base === undefined) return;
     try {
-      if (f.nodeName !== undefined) {
-        sink.nodeMetrics(
-          await client.getRaw<NodeMetrics>(`${base}/nodes/${encodeURIComponent(f.nodeName)}`, call),
-        );
-        return;
-      }
-      const list = await client.getRaw<MetricsList<NodeMetrics>>(`${base}/nodes`, {
-        ...call,
-        query: { labelSelector: f.nodeLabelSelector },
-      });
-      for (const item of list.items ?? []) sink.nodeMetrics(item);
+      await client.streamResourceMetrics(target, onItem, { ...call, ...selectors });
     } catch (error) {
-      // One node without a sample is "no metrics" for that node, not a failure of the report.
-      if (f.nodeName !== undefined && isKubernetesApiError(error, 404)) return;
+      // One object without a sample is "no metrics" for it, not a failure of the report.
+      if (target.name !== undefined && isKubernetesApiError(error, 404)) return;
       if (signal.aborted) throw error;
       metricsError ??= asKubemetricsError(error);
     }
   };
 
-  const podMetrics = async () => {
-    const base = await metricsBase();
-    if (base === undefined) return;
-    const scope = f.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(f.namespace)}`;
-    try {
-      if (f.podName !== undefined && f.namespace !== undefined) {
-        sink.podMetrics(
-          await client.getRaw<PodMetrics>(`${base}${scope}/pods/${encodeURIComponent(f.podName)}`, call),
-        );
-        return;
-      }
-      // Streamed: the unpaged list of a large cluster is tens of MB; each item is trimmed as it
-      // arrives instead of parsing the whole body first.
-      await client.streamItems<PodMetrics>(`${base}${scope}/pods`, (item) => sink.podMetrics(item), {
-        ...call,
-        query: { labelSelector: f.labelSelector, fieldSelector: f.fieldSelector },
-      });
-    } catch (error) {
-      if (f.podName !== undefined && isKubernetesApiError(error, 404)) return;
-      if (signal.aborted) throw error;
-      metricsError ??= asKubemetricsError(error);
-    }
-  };
+  const nodeMetrics = () =>
+    readMetrics({ kind: 'nodes', name: f.nodeName }, (item) => sink.nodeMetrics(item as NodeMetrics), {
+      labelSelector: f.nodeLabelSelector,
+    });
+
+  // One pod by name only within a namespace (the API has no cluster-wide path for one pod).
+  const podMetrics = () =>
+    readMetrics(
+      { kind: 'pods', namespace: f.namespace, name: f.namespace === undefined ? undefined : f.podName },
+      (item) => sink.podMetrics(item as PodMetrics),
+      { labelSelector: f.labelSelector, fieldSelector: f.fieldSelector },
+    );
 
   let kubernetesVersion: VersionInfo | undefined;
   const version = async () => {

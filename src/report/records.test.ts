@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, Node, NodeMetrics, Pod, PodMetrics } from '../api/index.js';
+import { decodePodMetrics } from '../client/metrics-model.js';
 import { isKubemetricsError, type KubemetricsError } from '../errors.js';
 import { createRecordTrimmer, trimNode, trimPod } from './records.js';
 
@@ -315,6 +316,35 @@ describe('trimPodMetrics / trimNodeMetrics', () => {
       timestamp: 't',
       window: '20s',
     });
+  });
+});
+
+describe("metrics are read by the client's one decoder (client/metrics-model.ts)", () => {
+  const metrics: PodMetrics = {
+    metadata: { name: 'web-1', namespace: 'default' },
+    timestamp: '2025-06-01T12:00:00Z',
+    window: '15s',
+    containers: [
+      { name: 'app', usage: { cpu: '250m', memory: '1Gi' } },
+      { name: 'proxy', usage: { cpu: '5m', 'nvidia.com/gpu': '1' } },
+    ],
+  };
+
+  it('gives the same amounts as the client model, in nanos', () => {
+    const trimmed = createRecordTrimmer().trimPodMetrics(metrics);
+    const decoded = decodePodMetrics(metrics);
+    expect(trimmed.total).toEqual(
+      Object.fromEntries(Object.entries(decoded.usage).map(([name, q]) => [name, q.nanos])),
+    );
+    expect(trimmed.containers.map((c) => c.name)).toEqual(decoded.containers.map((c) => c.name));
+  });
+
+  it('names the same field as the client for a malformed object', () => {
+    const bad = { ...metrics, containers: [{ usage: {} }] } as unknown as PodMetrics;
+    expect(decodeError(() => createRecordTrimmer().trimPodMetrics(bad)).message).toContain(
+      'PodMetrics default/web-1: containers[0].name is missing',
+    );
+    expect(() => decodePodMetrics(bad)).toThrow('pod metrics "default/web-1": containers[0].name is missing');
   });
 });
 

@@ -22,6 +22,7 @@ import type {
   PodPhase,
   PodSpec,
 } from '../api/index.js';
+import { readNodeMetrics, readPodMetrics, type ResourceMetricsLeaves } from '../client/metrics-model.js';
 import { KubemetricsError } from '../errors.js';
 import { parseQuantity } from '../quantity/index.js';
 import {
@@ -497,6 +498,26 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
     return name;
   }
 
+  // Metrics objects are read by the client's one decoder (client/metrics-model.ts, which knows
+  // their fields); the report only chooses the representation: bigint nanos, frozen, interned.
+  const usageLeaves: ResourceMetricsLeaves<ResourceAmounts, ContainerUsage> = {
+    subject: (kind, namespace, name) =>
+      kind === 'NodeMetrics' ? `${kind} ${name}` : `${kind} ${namespace}/${name}`,
+    usage: (value, subject, field) => amounts(value, subject, field, false),
+    container: (name, usage) => Object.freeze({ name, usage }),
+    total(containers) {
+      // Most pods have one container: its usage object doubles as the total (saves memory).
+      if (containers.length === 1) return (containers[0] as ContainerUsage).usage;
+      const sum: MutableResourceAmounts = {};
+      for (const c of containers) addInto(sum, c.usage);
+      return Object.freeze(sum);
+    },
+    intern: (text) => strings.intern(text),
+  };
+  // Timestamp and window are kept as the server wrote them (`top` prints them as they are).
+  const sampleString = (value: unknown): string | undefined =>
+    typeof value === 'string' ? strings.intern(value) : undefined;
+
   return {
     trimNode(node: Node): NodeRecord {
       const name = requireName(node, 'node');
@@ -540,44 +561,24 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
     },
 
     trimNodeMetrics(metrics: NodeMetrics): NodeUsage {
-      const name = requireName(metrics, 'NodeMetrics');
+      const fields = readNodeMetrics(metrics, usageLeaves);
       return Object.freeze({
-        name,
-        usage: amounts(metrics.usage, `NodeMetrics ${name}`, 'usage', false),
-        timestamp: strings.intern(metrics.timestamp),
-        window: strings.intern(metrics.window),
+        name: fields.name,
+        usage: fields.usage,
+        timestamp: sampleString(fields.timestamp),
+        window: sampleString(fields.window),
       });
     },
 
     trimPodMetrics(metrics: PodMetrics): PodUsage {
-      const name = requireName(metrics, 'PodMetrics');
-      const namespace = strings.intern(metrics.metadata.namespace ?? '');
-      const object = `PodMetrics ${namespace}/${name}`;
-      const raw = containerList(metrics.containers, object, 'containers') as unknown as readonly unknown[];
-      // map() allocates exactly one slot per container; push() would over-allocate.
-      const containers = raw.map((c, i): ContainerUsage => {
-        if (!isPlainObject(c) || typeof c.name !== 'string') {
-          throw decodeError(object, `containers[${i}]`, 'is not a container with a name');
-        }
-        const usage = amounts(c.usage, object, `containers[${i}].usage`, false);
-        return Object.freeze({ name: strings.intern(c.name), usage });
-      });
-      // Most pods have one container: its usage object doubles as the total (saves memory).
-      let total: ResourceAmounts;
-      if (containers.length === 1) {
-        total = (containers[0] as ContainerUsage).usage;
-      } else {
-        const sum: MutableResourceAmounts = {};
-        for (const c of containers) addInto(sum, c.usage);
-        total = Object.freeze(sum);
-      }
+      const fields = readPodMetrics(metrics, usageLeaves);
       return Object.freeze({
-        namespace,
-        name,
-        containers: Object.freeze(containers),
-        total,
-        timestamp: strings.intern(metrics.timestamp),
-        window: strings.intern(metrics.window),
+        namespace: fields.namespace,
+        name: fields.name,
+        containers: Object.freeze(fields.containers),
+        total: fields.total,
+        timestamp: sampleString(fields.timestamp),
+        window: sampleString(fields.window),
       });
     },
   };

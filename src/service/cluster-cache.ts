@@ -12,7 +12,7 @@
  * the CLI logs as one line.
  */
 import { EventEmitter } from 'node:events';
-import type { Node, Pod, PodMetrics } from '../api/index.js';
+import type { Node, NodeMetrics, Pod, PodMetrics } from '../api/index.js';
 import {
   classifyFailure,
   Informer,
@@ -385,15 +385,18 @@ export class ClusterCache implements ClusterView {
   /** Refreshes metrics now (also done on the interval). Never throws; failures land in `health()`. */
   async refreshMetrics(signal?: AbortSignal): Promise<void> {
     try {
-      const [nodes, podMetrics] = await Promise.all([
-        this.#client.listNodeMetrics({ signal }),
+      const nodeMetrics = new Map<string, NodeUsage>();
+      const [, podMetrics] = await Promise.all([
+        this.#client.streamResourceMetrics(
+          { kind: 'nodes' },
+          (item) => {
+            const usage = this.#trimmer.trimNodeMetrics(item as NodeMetrics);
+            nodeMetrics.set(usage.name, usage);
+          },
+          { signal },
+        ),
         this.#readPodMetrics(signal),
       ]);
-      const nodeMetrics = new Map<string, NodeUsage>();
-      for (const result of nodes) {
-        const usage = this.#trimmer.trimNodeMetrics(result.raw);
-        nodeMetrics.set(usage.name, usage);
-      }
       this.#nodeMetrics = nodeMetrics;
       this.#podMetrics = podMetrics;
       const before = this.#metricsRefreshedAt;
@@ -458,13 +461,11 @@ export class ClusterCache implements ClusterView {
    */
   async #readPodMetrics(signal: AbortSignal | undefined): Promise<Map<string, PodUsage>> {
     const podMetrics = new Map<string, PodUsage>();
-    const version = await this.#client.metricsVersion({ signal });
     const read = async (namespace: string | undefined): Promise<void> => {
-      const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
-      await this.#client.streamItems<PodMetrics>(
-        `/apis/metrics.k8s.io/${version}${scope}/pods`,
+      await this.#client.streamResourceMetrics(
+        { kind: 'pods', namespace },
         (item) => {
-          const usage = this.#trimmer.trimPodMetrics(item);
+          const usage = this.#trimmer.trimPodMetrics(item as PodMetrics);
           podMetrics.set(podKey(usage.namespace, usage.name), usage);
         },
         { signal },
