@@ -102,9 +102,12 @@ describe('watch', () => {
   it('ends quietly when aborted, and an HTTP error is a typed error', async () => {
     const controller = new AbortController();
     const stream = watch<Pod>(connection, { path: '/api/v1/pods', signal: controller.signal });
-    const done = take(stream, () => false, controller);
-    setTimeout(() => controller.abort(), 100);
-    expect((await done).length).toBeGreaterThan(0);
+    // Abort on an event (the first ADDED), not after a fixed delay: on a loaded machine 100 ms can
+    // pass before the stream is even open, and the test then saw no event at all.
+    const done = take(stream, (events) => events.length === 1, controller);
+    const events = await done;
+    expect(events.length).toBeGreaterThan(0);
+    expect(controller.signal.aborted).toBe(true);
 
     const missing = watch<Pod>(connection, { path: '/api/v1/widgets' });
     const error = await (async () => {
