@@ -45,6 +45,15 @@ module.exports = {
       'http',
     ]),
     {
+      // Providers are written against the public `kubemetrics/apiserver` API, the one
+      // docs/writing-a-provider.md describes: a helper a provider needs is exported there.
+      name: 'providers-use-the-public-apiserver-api',
+      comment: 'src/providers may import src/apiserver only through src/apiserver/index.ts',
+      severity: 'error',
+      from: { path: '^src/providers/' },
+      to: { path: '^src/apiserver/', pathNot: '^src/apiserver/index\\.ts$' },
+    },
+    {
       name: 'no-test-imports-in-src',
       severity: 'error',
       from: { path: '^src/', pathNot: '\\.test\\.ts$' },
