@@ -221,7 +221,7 @@ export class DelegatingAuthentication {
         },
         onChange: () => this.#applyClusterConfig(current),
         onError: (error) => {
-          deps.metrics.certificateReloads.add({ source: 'configmap', result: 'error' });
+          deps.metrics.certificateReloads.inc({ source: 'configmap', result: 'error' });
           if ((error as { status?: number }).status === 403)
             deps.logger.warn(
               { error: describeThrown(error) },
@@ -370,11 +370,11 @@ export class DelegatingAuthentication {
         return;
       this.#fileRequestHeaderCA = nextHeader;
       this.#fileClientCA = nextClient;
-      metrics.certificateReloads.add({ source: 'ca-file', result: 'success' });
+      metrics.certificateReloads.inc({ source: 'ca-file', result: 'success' });
       logger.info({}, 'reloaded client CA files');
       this.#recompute();
     } catch (error) {
-      metrics.certificateReloads.add({ source: 'ca-file', result: 'error' });
+      metrics.certificateReloads.inc({ source: 'ca-file', result: 'error' });
       logger.warn(
         { error: describeThrown(error) },
         'cannot reload a client CA file; keeping the previous one',
@@ -389,7 +389,7 @@ export class DelegatingAuthentication {
     const before = JSON.stringify(this.#describeCluster(this.#fromCluster));
     this.#fromCluster = config;
     if (JSON.stringify(this.#describeCluster(config)) === before) return;
-    this.#deps.metrics.certificateReloads.add({ source: 'configmap', result: 'success' });
+    this.#deps.metrics.certificateReloads.inc({ source: 'configmap', result: 'success' });
     this.#deps.logger.info(
       { frontProxy: config.requestHeader !== undefined, clientCA: config.clientCA !== undefined },
       'loaded kube-system/extension-apiserver-authentication',

@@ -40,7 +40,7 @@ import {
 } from '../../api/index.js';
 import type { LabelSelector } from '../../api/index.js';
 import type { Quantity } from '../../quantity/index.js';
-import { formatGoDuration } from './go-duration.js';
+import { formatGoDuration } from '../../api/index.js';
 import type { ResourceUsage } from '../provider/provider.js';
 import { markEncoded } from './wire-serializer.js';
 

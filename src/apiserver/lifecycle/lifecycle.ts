@@ -150,12 +150,12 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     };
     tls.watch(
       () => {
-        metrics.certificateReloads.add({ source: 'serving-certificate', result: 'success' });
+        metrics.certificateReloads.inc({ source: 'serving-certificate', result: 'success' });
         logger.info({ notAfter: new Date(tls.notAfter).toISOString() }, 'reloaded the serving certificate');
         refresh();
       },
       (error) => {
-        metrics.certificateReloads.add({ source: 'serving-certificate', result: 'error' });
+        metrics.certificateReloads.inc({ source: 'serving-certificate', result: 'error' });
         logger.warn(
           { error: describeThrown(error) },
           'cannot reload the serving certificate; keeping the previous one',

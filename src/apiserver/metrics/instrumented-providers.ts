@@ -51,11 +51,11 @@ function wrap<P extends object>(
       }
     };
     const failed = (started: number): void => {
-      metrics.providerErrors.add(labels);
+      metrics.providerErrors.inc(labels);
       metrics.providerDuration.observe(labels, (performance.now() - started) / 1000);
     };
     wrapped[method] = (arg: never): unknown => {
-      metrics.providerCalls.add(labels);
+      metrics.providerCalls.inc(labels);
       const started = performance.now();
       let result: unknown;
       try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ServerMetrics } from './server-metrics.js';
 
 describe('ServerMetrics', () => {
-  it('renders Prometheus text: HELP/TYPE once per family, escaped labels, cumulative buckets', () => {
+  it('renders Prometheus text: HELP/TYPE once per family, escaped labels, cumulative buckets', async () => {
     const metrics = new ServerMetrics();
     metrics.observeRequest('custom-metric', 200, 0.003);
     metrics.observeRequest('custom-metric', 200, 0.2);
@@ -10,7 +10,7 @@ describe('ServerMetrics', () => {
     metrics.addGauge('kubemetrics_apiserver_test_gauge', 'A test gauge.', ['name'], () => [
       { labels: { name: 'a"b\\c\nd' }, value: 1.5 },
     ]);
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text.match(/# TYPE kubemetrics_apiserver_requests_total counter/g)).toHaveLength(1);
     expect(text).toContain('kubemetrics_apiserver_requests_total{route="custom-metric",code="200"} 2');
     expect(text).toContain(

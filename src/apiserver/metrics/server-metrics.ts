@@ -1,9 +1,11 @@
 /**
  * The server's own metrics, served at `/metrics` in the Prometheus text format (version 0.0.4),
- * written by hand: a few counters, histograms and gauges need no client library. Every name starts
+ * with prom-client as the report service does, on a registry of the server's own (no global
+ * default registry, so two servers in one process never mix their series). Every name starts
  * with `kubemetrics_apiserver_`; labels have bounded values (route kinds, not paths; provider
  * methods, not metric names), so the series count stays small whatever clients ask.
  */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -12,109 +14,33 @@ export const LATENCY_BUCKETS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** A sample as prom-client's histogram hands it to the registry: its own labels apart from `le`. */
+interface HistogramSample {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly sharedLabels?: Readonly<Record<string, string | number>>;
 }
 
-function labelText(labels: Labels, extra?: string): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  if (extra !== undefined) parts.push(extra);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
-}
-
-function number(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
-interface Family {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  render(lines: string[]): void;
-}
-
-/** A counter (or a gauge set explicitly) with labels. */
-export class LabeledValue implements Family {
-  readonly #values = new Map<string, { labels: Labels; value: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'gauge',
-  ) {}
-
-  add(labels: Labels, delta = 1): void {
-    const key = Object.values(labels).join('\u0000');
-    const entry = this.#values.get(key);
-    if (entry === undefined) this.#values.set(key, { labels, value: delta });
-    else entry.value += delta;
-  }
-
-  set(labels: Labels, value: number): void {
-    const key = Object.values(labels).join('\u0000');
-    const entry = this.#values.get(key);
-    if (entry === undefined) this.#values.set(key, { labels, value });
-    else entry.value = value;
-  }
-
-  get(labels: Labels): number | undefined {
-    return this.#values.get(Object.values(labels).join('\u0000'))?.value;
-  }
-
-  render(lines: string[]): void {
-    for (const { labels, value } of this.#values.values())
-      lines.push(`${this.name}${labelText(labels)} ${number(value)}`);
-  }
-}
-
-/** A histogram with labels and fixed buckets. */
-export class Histogram implements Family {
-  readonly type = 'histogram';
-  readonly #series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly buckets: readonly number[] = LATENCY_BUCKETS,
-  ) {}
-
-  observe(labels: Labels, value: number): void {
-    const key = Object.values(labels).join('\u0000');
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = { labels, counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
-      this.#series.set(key, series);
-    }
-    for (let i = 0; i < this.buckets.length; i++)
-      if (value <= (this.buckets[i] ?? Infinity)) series.counts[i]!++;
-    series.sum += value;
-    series.count++;
-  }
-
-  render(lines: string[]): void {
-    for (const { labels, counts, sum, count } of this.#series.values()) {
-      this.buckets.forEach((bound, i) =>
-        lines.push(`${this.name}_bucket${labelText(labels, `le="${number(bound)}"`)} ${counts[i] ?? 0}`),
-      );
-      lines.push(`${this.name}_bucket${labelText(labels, 'le="+Inf"')} ${count}`);
-      lines.push(`${this.name}_sum${labelText(labels)} ${number(sum)}`);
-      lines.push(`${this.name}_count${labelText(labels)} ${count}`);
-    }
-  }
-}
-
-/** A gauge whose values are read when `/metrics` is scraped. */
-class CollectedGauge implements Family {
-  readonly type = 'gauge';
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly collect: () => readonly { labels: Labels; value: number }[],
-  ) {}
-  render(lines: string[]): void {
-    for (const { labels, value } of this.collect())
-      lines.push(`${this.name}${labelText(labels)} ${number(value)}`);
+/**
+ * A histogram whose bucket lines carry `le` after the series' own labels
+ * (`{route="custom-metric",le="0.005"}`), as client_golang's text encoder writes them and as this
+ * server always has; prom-client 15 writes `le` first. Its registry asks a histogram for samples
+ * through `getForPromString()` (registry.js), which keeps the series labels apart as
+ * `sharedLabels`; this override joins them in front of `le`, changing nothing else.
+ */
+class LeLastHistogram<T extends string> extends Histogram<T> {
+  async getForPromString(): Promise<{ values: HistogramSample[] }> {
+    const base = Histogram.prototype as unknown as {
+      getForPromString(this: Histogram<T>): Promise<{ values: HistogramSample[] }>;
+    };
+    const data = await base.getForPromString.call(this);
+    return {
+      ...data,
+      values: data.values.map((sample) => ({
+        ...sample,
+        labels: { ...sample.sharedLabels, ...sample.labels },
+        sharedLabels: {},
+      })),
+    };
   }
 }
 
@@ -127,80 +53,75 @@ function codeText(code: number): string {
   return text;
 }
 
-/** Every metric the server exports; one instance per server. */
+/** Every metric the server exports; one instance per server, each with its own registry. */
 export class ServerMetrics {
-  readonly requests = new LabeledValue(
-    `${P}requests_total`,
-    'Requests answered, by route kind and HTTP code.',
-    'counter',
-  );
-  readonly requestDuration = new Histogram(
-    `${P}request_duration_seconds`,
-    'Time from request to answer, by route kind.',
-  );
-  readonly authentications = new LabeledValue(
+  /** The registry behind `/metrics` (prom-client's `Registry.merge` joins it with your own). */
+  readonly registry = new Registry();
+  readonly requests = this.#counter(`${P}requests_total`, 'Requests answered, by route kind and HTTP code.', [
+    'route',
+    'code',
+  ]);
+  readonly requestDuration = new LeLastHistogram({
+    name: `${P}request_duration_seconds`,
+    help: 'Time from request to answer, by route kind.',
+    labelNames: ['route'],
+    buckets: [...LATENCY_BUCKETS],
+    registers: [this.registry],
+  });
+  readonly authentications = this.#counter(
     `${P}authentications_total`,
     'Authentication outcomes, by method (front-proxy, x509, token, anonymous, none) and result.',
-    'counter',
+    ['method', 'result'],
   );
-  readonly tokenReviews = new LabeledValue(
+  readonly tokenReviews = this.#counter(
     `${P}token_reviews_total`,
     'Bearer tokens checked, by result (cache_hit, valid, invalid, error).',
-    'counter',
+    ['result'],
   );
-  readonly subjectAccessReviews = new LabeledValue(
+  readonly subjectAccessReviews = this.#counter(
     `${P}subject_access_reviews_total`,
     'SubjectAccessReviews, by result (cache_hit, allowed, denied, error, always_allow_group).',
-    'counter',
+    ['result'],
   );
-  readonly authorizations = new LabeledValue(
+  readonly authorizations = this.#counter(
     `${P}authorization_decisions_total`,
     'Authorization decisions, by decision (allowed, denied, error).',
-    'counter',
+    ['decision'],
   );
-  readonly providerCalls = new LabeledValue(
+  readonly providerCalls = this.#counter(
     `${P}provider_calls_total`,
     'Provider calls, by provider and method.',
-    'counter',
+    ['provider', 'method'],
   );
-  readonly providerErrors = new LabeledValue(
+  readonly providerErrors = this.#counter(
     `${P}provider_errors_total`,
     'Provider calls that threw, by provider and method.',
-    'counter',
+    ['provider', 'method'],
   );
-  readonly providerDuration = new Histogram(
-    `${P}provider_duration_seconds`,
-    'Provider call latency, by provider and method.',
-  );
-  readonly sampleAge = new LabeledValue(
-    `${P}provider_sample_age_seconds`,
-    'Data freshness: age of the oldest sample in the last answer of each provider (0 when the provider gave no timestamps).',
-    'gauge',
-  );
-  readonly lastSuccess = new LabeledValue(
-    `${P}provider_last_success_timestamp_seconds`,
-    'Unix time of the last successful call of each provider.',
-    'gauge',
-  );
-  readonly certificateReloads = new LabeledValue(
+  readonly providerDuration = new LeLastHistogram({
+    name: `${P}provider_duration_seconds`,
+    help: 'Provider call latency, by provider and method.',
+    labelNames: ['provider', 'method'],
+    buckets: [...LATENCY_BUCKETS],
+    registers: [this.registry],
+  });
+  readonly sampleAge = new Gauge({
+    name: `${P}provider_sample_age_seconds`,
+    help: 'Data freshness: age of the oldest sample in the last answer of each provider (0 when the provider gave no timestamps).',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+  readonly lastSuccess = new Gauge({
+    name: `${P}provider_last_success_timestamp_seconds`,
+    help: 'Unix time of the last successful call of each provider.',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+  readonly certificateReloads = this.#counter(
     `${P}certificate_reloads_total`,
     'Reloads of certificate and CA files and of the extension-apiserver-authentication ConfigMap, by source and result.',
-    'counter',
+    ['source', 'result'],
   );
-  readonly #families: Family[] = [
-    this.requests,
-    this.requestDuration,
-    this.authentications,
-    this.tokenReviews,
-    this.subjectAccessReviews,
-    this.authorizations,
-    this.providerCalls,
-    this.providerErrors,
-    this.providerDuration,
-    this.sampleAge,
-    this.lastSuccess,
-    this.certificateReloads,
-  ];
 
   constructor() {
     this.addGauge(`${P}process_resident_memory_bytes`, 'Resident set size of the process.', [], () => [
@@ -208,48 +129,62 @@ export class ServerMetrics {
     ]);
   }
 
-  /** Adds a gauge read at scrape time (informers, certificate expiry), with its label names. */
+  #counter<T extends string>(name: string, help: string, labelNames: readonly T[]): Counter<T> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /**
+   * Adds a gauge read at scrape time (informers, certificate expiry): `collect` gives every
+   * sample, each with the labels named in `labelNames`; series it no longer gives disappear.
+   */
   addGauge(
     name: string,
     help: string,
-    _labelNames: readonly string[],
+    labelNames: readonly string[],
     collect: () => readonly { labels: Labels; value: number }[],
   ): void {
-    this.#families.push(new CollectedGauge(name, help, collect));
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect: () => {
+        gauge.reset();
+        for (const { labels, value } of collect()) gauge.set(labels, value);
+      },
+    });
   }
 
   observeRequest(route: string, code: number, seconds: number): void {
-    this.requests.add({ route, code: codeText(code) });
+    this.requests.inc({ route, code: codeText(code) });
     this.requestDuration.observe({ route }, seconds);
   }
 
   countAuthentication(method: string, result: 'success' | 'failure' | 'error'): void {
-    this.authentications.add({ method, result });
+    this.authentications.inc({ method, result });
   }
 
   countTokenReview(result: 'cache_hit' | 'valid' | 'invalid' | 'error'): void {
-    this.tokenReviews.add({ result });
+    this.tokenReviews.inc({ result });
   }
 
   countSubjectAccessReview(
     result: 'cache_hit' | 'allowed' | 'denied' | 'error' | 'always_allow_group',
   ): void {
-    this.subjectAccessReviews.add({ result });
+    this.subjectAccessReviews.inc({ result });
   }
 
   countAuthorization(decision: 'allowed' | 'denied' | 'error'): void {
-    this.authorizations.add({ decision });
+    this.authorizations.inc({ decision });
   }
 
-  /** The exposition text. */
-  render(): string {
-    const lines: string[] = [];
-    for (const family of this.#families) {
-      const body: string[] = [];
-      family.render(body);
-      if (body.length === 0 && family.type !== 'gauge') continue;
-      lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`, ...body);
-    }
-    return `${lines.join('\n')}\n`;
+  /** The exposition text (`contentType` names its format). */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** `text/plain; version=0.0.4; charset=utf-8`. */
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

@@ -46,8 +46,8 @@ export function createRouter(tables: RouterTables): Router {
         return {
           kind: 'text',
           code: 200,
-          body: tables.metrics.render(),
-          contentType: 'text/plain; version=0.0.4; charset=utf-8',
+          body: await tables.metrics.render(),
+          contentType: tables.metrics.contentType,
         };
       case 'version':
         return { kind: 'json', value: tables.version };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, formatGoDurationNanos } from './go-duration.js';
+import { formatGoDuration, formatGoDurationNanos, parseGoDuration } from './go-duration.js';
 
 describe('formatGoDuration (Go time.Duration.String)', () => {
   it.each([
@@ -21,5 +21,16 @@ describe('formatGoDuration (Go time.Duration.String)', () => {
   it('nanoseconds', () => {
     expect(formatGoDurationNanos(1n)).toBe('1ns');
     expect(formatGoDurationNanos(1_000_000_001n)).toBe('1.000000001s');
+  });
+});
+
+describe('parseGoDuration (Go time.ParseDuration)', () => {
+  it('reads back what formatGoDuration writes, to the nanosecond', () => {
+    for (const seconds of [0, 0.000000001, 0.000002, 0.0015, 0.5, 20.033, 90, 3723.5, 86_400 * 3, -1.5])
+      expect(parseGoDuration(formatGoDuration(seconds))).toBe(seconds);
+  });
+
+  it('days, weeks and bare numbers other than 0 are not Go durations', () => {
+    for (const text of ['1d', '1w', '20', '1y'] as const) expect(parseGoDuration(text)).toBeUndefined();
   });
 });
