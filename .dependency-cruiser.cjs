@@ -1,7 +1,8 @@
 // Layer rules from docs/architecture.md: imports point one way,
 // quantity <- api <- client <- report <- {cli, service}; apiserver sees quantity, api, client and
 // errors (the client for TokenReview, SubjectAccessReview, the extension-apiserver-authentication
-// ConfigMap and informers); testing may use anything below it. `npm run layers` fails on any violation or cycle.
+// ConfigMap and informers); x509 (the certificate writer) imports nothing and serves apiserver and
+// testing; testing may use anything below it. `npm run layers` fails on any violation or cycle.
 const layer = (from, allowed) => ({
   name: `layer-${from}`,
   comment: `src/${from} may import only: ${allowed.join(', ') || 'nothing but errors'}`,
@@ -23,14 +24,15 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/errors\\.ts$' },
     },
     layer('quantity', []),
+    layer('x509', []),
     layer('api', ['quantity']),
     layer('client', ['quantity', 'api']),
     layer('report', ['quantity', 'api', 'client']),
     layer('http', ['api']),
-    layer('apiserver', ['quantity', 'api', 'client', 'http']),
+    layer('apiserver', ['quantity', 'api', 'client', 'http', 'x509']),
     layer('providers', ['quantity', 'api', 'client', 'apiserver', 'http']),
     layer('service', ['quantity', 'api', 'client', 'report', 'http']),
-    layer('testing', ['quantity', 'api']),
+    layer('testing', ['quantity', 'api', 'x509']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
     layer('cli', [
@@ -44,6 +46,15 @@ module.exports = {
       'testing',
       'http',
     ]),
+    {
+      // Providers are written against the public `kubemetrics/apiserver` API, the one
+      // docs/writing-a-provider.md describes: a helper a provider needs is exported there.
+      name: 'providers-use-the-public-apiserver-api',
+      comment: 'src/providers may import src/apiserver only through src/apiserver/index.ts',
+      severity: 'error',
+      from: { path: '^src/providers/' },
+      to: { path: '^src/apiserver/', pathNot: '^src/apiserver/index\\.ts$' },
+    },
     {
       name: 'no-test-imports-in-src',
       severity: 'error',

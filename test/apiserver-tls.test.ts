@@ -67,7 +67,7 @@ describe('certificate file reload', () => {
       // The connection opened before the reload still answers (same socket, old certificate).
       const after = await httpsGet(`${url}/livez`, { ca: bothCAs, agent: keepAlive });
       expect(after).toMatchObject({ status: 200, certificate: fingerprint(first.certPem) });
-      expect(server.metrics.render()).toMatch(
+      expect(await server.metrics.render()).toMatch(
         /kubemetrics_apiserver_certificate_reloads_total\{source="serving-certificate",result="success"\} 1/,
       );
     } finally {
@@ -78,7 +78,7 @@ describe('certificate file reload', () => {
   it('a certificate and key that do not belong together are not applied', async () => {
     const third = generateServingCertificate({ service: 'metrics', namespace: 'monitoring' });
     replace(certFile, third.certPem); // the key is still the second one
-    await eventually(() => /serving-certificate",result="error"/.test(server.metrics.render()));
+    await eventually(async () => /serving-certificate",result="error"/.test(await server.metrics.render()));
     const answer = await httpsGet(`${url}/healthz`, { ca: bothCAs });
     expect(answer).toMatchObject({ status: 200, certificate: fingerprint(second.certPem) });
     replace(certFile, second.certPem);

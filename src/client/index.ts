@@ -18,6 +18,7 @@ export type {
 } from './kubeconfig-model.js';
 export type { KubeConfigOverrides } from './kubeconfig-overrides.js';
 export { REQUEST_CHANNEL, Transport, parseRetryAfter } from './transport.js';
+export { raceAbort } from './abortable.js';
 export { createDispatcher, RotatingAgent, tlsConnectOptions, tlsFingerprint } from './tls-dispatcher.js';
 export { JsonArrayStream } from './json-array-stream.js';
 export type { DispatcherOptions, TlsMaterial } from './tls-dispatcher.js';

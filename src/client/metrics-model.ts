@@ -4,6 +4,7 @@
  * keeping the wire object as `raw`. v1 and v1beta1 share one shape, so nothing version-specific
  * leaks past this file.
  */
+import { parseGoDuration } from '../api/index.js';
 import type { ContainerMetrics, NodeMetrics, PodMetrics } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import { parseQuantity } from '../quantity/index.js';
@@ -51,34 +52,7 @@ export function decodeError(what: string, field: string, problem: string, cause?
   });
 }
 
-const GO_DURATION_UNITS: Readonly<Record<string, number>> = {
-  ns: 1e-9,
-  us: 1e-6,
-  µs: 1e-6,
-  μs: 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-};
-const GO_DURATION = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
-const GO_DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
-
-/**
- * Parses a Go `time.Duration` string (`20.033s`, `1m0s`, `1.5h`, `0`) into seconds; `undefined`
- * when it is not one. Sums in nanoseconds to keep `20.033s` exact to the nanosecond.
- */
-export function parseGoDuration(text: string): number | undefined {
-  if (text === '0' || text === '+0' || text === '-0') return 0;
-  if (!GO_DURATION.test(text)) return undefined;
-  let seconds = 0;
-  for (const match of text.matchAll(GO_DURATION_PART)) {
-    seconds += Number(match[1]) * GO_DURATION_UNITS[match[2]!]!;
-  }
-  // Floating-point sums like 0.033 + 20 drift in the last bits; round to whole nanoseconds.
-  seconds = Math.round(seconds * 1e9) / 1e9;
-  return text.startsWith('-') ? -seconds : seconds;
-}
+export { parseGoDuration } from '../api/index.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

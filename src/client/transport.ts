@@ -16,6 +16,7 @@ import type { Dispatcher } from 'undici';
 import { createDispatcher, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
+import { raceAbort } from './abortable.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -200,30 +201,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-/** Settles like `promise`, or rejects with `reason()` as soon as `signal` aborts (the work goes on). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, reason: () => Error): Promise<T> {
-  if (signal.aborted) return Promise.reject(reason());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(reason());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return raceAbort(promise, signal, () => signal.reason as Error);
-}
-
 /**
  * Waits for a shared promise (a cached discovery request) on behalf of one caller: rejects with
  * `KUBEMETRICS_ERR_ABORTED` when that caller's signal aborts, without cancelling the shared work.
@@ -372,7 +349,7 @@ export class Transport {
     const { retries } = this.#options;
     let refused = 0;
     for (let attempt = 1; ; attempt++) {
-      const auth = await untilAborted(this.#connection.authenticate(), signal);
+      const auth = await raceAbort(this.#connection.authenticate(), signal);
       const attemptStart = performance.now();
       let status: number;
       let body: string;

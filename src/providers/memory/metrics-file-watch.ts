@@ -9,8 +9,8 @@
  * the last good values; each distinct bad content is reported once through `onReload`, so a
  * warning logged into the same directory cannot turn into a loop of warnings.
  */
-import { watchFiles } from '../../apiserver/file-watcher.js';
-import type { FileWatch } from '../../apiserver/file-watcher.js';
+import { watchFiles } from '../../apiserver/index.js';
+import type { FileWatch } from '../../apiserver/index.js';
 import { isKubemetricsError, KubemetricsError } from '../../errors.js';
 import type { MemoryMetricsSnapshot } from './metric-entries.js';
 import { decodeMetricsFile, readMetricsFile, readMetricsText } from './metrics-file.js';

@@ -8,7 +8,7 @@
  * adapter itself ignores unknown fields and fails at query time (an empty answer or a bare
  * "unable to fetch metrics"); a typo is the most common cause of "why is my metric empty?".
  */
-import { ConfigFields, describeConfigValue, readYamlFile } from '../../apiserver/config-fields.js';
+import { ConfigFields, describeConfigValue, readYamlFile } from '../../apiserver/index.js';
 import { KubemetricsError } from '../../errors.js';
 import { compileGoRegexp, subexpNames } from './go-regexp.js';
 import { compileGoTemplate, type GoTemplate } from './go-template.js';

@@ -8,7 +8,7 @@
  * per-rule counters below are what `explain` shows when a metric is missing.
  */
 import type { CustomMetricInfo, ExternalMetricInfo } from '../../apiserver/index.js';
-import { formatGroupResource } from '../../apiserver/group-resource.js';
+import { formatGroupResource } from '../../apiserver/index.js';
 import type { AdapterConfig, DiscoveryRule } from './adapter-config.js';
 import { expandGoTemplate } from './go-regexp.js';
 import type { PrometheusHttp } from './prometheus-http.js';

@@ -7,8 +7,8 @@
  * saying so, instead of the HPA receiving two values for one pod.
  */
 import type { LabelSelector } from '../../api/index.js';
-import { formatGroupResource } from '../../apiserver/group-resource.js';
-import { StatusError } from '../../apiserver/status-error.js';
+import { formatGroupResource } from '../../apiserver/index.js';
+import { StatusError } from '../../apiserver/index.js';
 import type { CustomMetricValue, ExternalMetricValue } from '../../apiserver/index.js';
 import type { DiscoveredMetric, CustomMetricEntry } from './discovery.js';
 import { PrometheusQueryError, type QueryAnswer } from './prometheus-http.js';

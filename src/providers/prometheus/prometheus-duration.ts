@@ -3,7 +3,7 @@
  * terms from largest to smallest unit, units `y` (365d), `w`, `d`, `h`, `m`, `s`, `ms`, no
  * fractions: `5m`, `1h30m`, `2d`, `500ms`. This is the format of the adapter config's
  * `resourceRules.window` and of the range selectors in queries (`rate(x[5m])`), which is why it is
- * not Go's `time.ParseDuration` (no `d`, `w`, `y`; allows fractions).
+ * not Go's `time.ParseDuration` (no `d`, `w`, `y`; allows fractions), which src/api/go-duration.ts parses.
  */
 
 const UNIT_MS: Readonly<Record<string, number>> = {

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { request, type Agent, type Dispatcher } from 'undici';
 import { RotatingAgent, type TlsMaterial } from '../../client/index.js';
-import { ProviderUnavailableError } from '../../apiserver/status-error.js';
+import { ProviderUnavailableError } from '../../apiserver/index.js';
 import { KubemetricsError } from '../../errors.js';
 import { SeriesStreamParser } from './series-stream.js';
 

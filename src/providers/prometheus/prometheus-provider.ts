@@ -8,7 +8,7 @@
  * few seconds, and the first success turns it true again and re-runs discovery, so the server
  * recovers without a restart. Requests made while Prometheus is down get 503 naming its URL.
  */
-import { StatusError } from '../../apiserver/status-error.js';
+import { StatusError } from '../../apiserver/index.js';
 import type {
   CustomMetricInfo,
   CustomMetricObjectQuery,
@@ -26,7 +26,7 @@ import type {
   PodUsageQuery,
   ResourceMetricsProvider,
 } from '../../apiserver/index.js';
-import { formatGroupResource } from '../../apiserver/group-resource.js';
+import { formatGroupResource } from '../../apiserver/index.js';
 import type { LabelSelector } from '../../api/index.js';
 import type { AdapterConfig } from './adapter-config.js';
 import { customKey, discover, type DiscoveryResult } from './discovery.js';

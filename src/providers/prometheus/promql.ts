@@ -13,7 +13,7 @@
  *   length limit of a proxy cuts.
  */
 import type { LabelSelector } from '../../api/index.js';
-import { StatusError } from '../../apiserver/status-error.js';
+import { StatusError } from '../../apiserver/index.js';
 
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
 

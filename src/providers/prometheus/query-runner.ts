@@ -8,8 +8,8 @@
  * started it (a disconnecting client must not fail the others); each caller stops waiting on its
  * own signal.
  */
-import { abortable } from '../../apiserver/abortable.js';
-import { TtlCache } from '../../apiserver/ttl-cache.js';
+import { callAbortable } from '../../apiserver/index.js';
+import { TtlCache } from '../../apiserver/index.js';
 import type { PrometheusHttp, QueryAnswer } from './prometheus-http.js';
 
 /** One query as `explain` reports it. */
@@ -55,21 +55,22 @@ export class QueryRunner {
     try {
       // A caller that has already gone starts no query (and leaves no rejection unhandled).
       signal.throwIfAborted();
-      const { value, hit } = await abortable(
-        this.#cache.getOrLoad(
-          promql,
-          async () => {
-            try {
-              const answer = await this.#http.query(promql, this.#lifetime.signal);
-              this.#options.onOutcome?.(undefined);
-              return answer;
-            } catch (error) {
-              this.#options.onOutcome?.(error);
-              throw error;
-            }
-          },
-          () => this.#options.cacheTtlMs,
-        ),
+      const { value, hit } = await callAbortable(
+        () =>
+          this.#cache.getOrLoad(
+            promql,
+            async () => {
+              try {
+                const answer = await this.#http.query(promql, this.#lifetime.signal);
+                this.#options.onOutcome?.(undefined);
+                return answer;
+              } catch (error) {
+                this.#options.onOutcome?.(error);
+                throw error;
+              }
+            },
+            () => this.#options.cacheTtlMs,
+          ),
         signal,
       );
       trace?.queries.push({

@@ -7,7 +7,7 @@
  * a NaN or negative sample is not turned into 0 (the object is left out, or the container reports
  * only the resource it has), CPU keeps nano-core precision and memory whole bytes.
  */
-import { StatusError } from '../../apiserver/status-error.js';
+import { StatusError } from '../../apiserver/index.js';
 import type { ContainerUsage, NodeUsage, PodUsage } from '../../apiserver/index.js';
 import type { Quantity } from '../../quantity/index.js';
 import type { ResourceRule, ResourceRules } from './adapter-config.js';
