@@ -5,3 +5,5 @@ export * from './metrics.js';
 export * from './discovery.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
+export * from './autoscaling.js';
+export * from './apps.js';
