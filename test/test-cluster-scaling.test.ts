@@ -9,14 +9,16 @@
    Response bodies are decoded JSON asserted structurally with expect(). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelSelectorFromWire, parseLabelSelector, type HorizontalPodAutoscaler } from '../src/api/index.js';
+import { mountMetricsApis } from '../src/cli/demo-metrics-api.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { httpsGet } from './helpers/https.js';
 
-const fixture = buildCluster({ nodes: 5, podsPerNode: 10, seed: 21, namespaces: 3, pendingPods: 2 });
+const fixture = buildCluster({ nodes: 8, podsPerNode: 12, seed: 21, namespaces: 3, pendingPods: 2, hpas: 6 });
 let cluster: TestCluster;
 
 beforeAll(async () => {
   cluster = await startTestCluster(fixture);
+  mountMetricsApis(cluster, fixture);
 });
 afterAll(async () => {
   await cluster?.stop();
@@ -154,7 +156,7 @@ describe('the scale subresource', () => {
 
 describe('HorizontalPodAutoscalers', () => {
   const hpa: HorizontalPodAutoscaler = {
-    metadata: { name: 'web', namespace: 'shop' },
+    metadata: { name: 'web', namespace: 'sandbox' },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
       minReplicas: 2,
@@ -181,7 +183,7 @@ describe('HorizontalPodAutoscalers', () => {
   it('upsertObject feeds a watch, then get, status and the Table serve the object', async () => {
     const watch = await startWatch(
       cluster,
-      '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers?watch=true',
+      '/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers?watch=true',
     );
     cluster.upsertObject('HorizontalPodAutoscaler', hpa);
     const event = await watch.next();
@@ -191,13 +193,13 @@ describe('HorizontalPodAutoscalers', () => {
       object: { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', metadata: { name: 'web' } },
     });
 
-    const one = (await get('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web')).json;
+    const one = (await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers/web')).json;
     expect(one.spec).toEqual(hpa.spec);
-    const status = (await get('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web/status'))
+    const status = (await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers/web/status'))
       .json;
     expect(status).toEqual(one);
     const table = (
-      await get('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers', {
+      await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers', {
         accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
       })
     ).json;
@@ -205,8 +207,8 @@ describe('HorizontalPodAutoscalers', () => {
       ['web', 'Deployment/web', 'cpu: 64%/70%', '2', 8, 3],
     ]);
 
-    cluster.deleteObject('HorizontalPodAutoscaler', 'shop', 'web');
-    expect((await get('/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web')).status).toBe(404);
+    cluster.deleteObject('HorizontalPodAutoscaler', 'sandbox', 'web');
+    expect((await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers/web')).status).toBe(404);
   });
 });
 
@@ -249,3 +251,54 @@ async function startWatch(
     close: () => req.destroy(),
   };
 }
+
+describe('the metrics API server mounted for the fixture HPAs (mountMetricsApis)', () => {
+  it('prefers custom.metrics.k8s.io v1beta2, also serves v1beta1, and lists every metric in discovery', async () => {
+    const group = (await get('/apis/custom.metrics.k8s.io')).json;
+    expect(group.preferredVersion.version).toBe('v1beta2');
+    expect(group.versions.map((v: any) => v.version)).toEqual(['v1beta2', 'v1beta1']);
+    const names = (await get('/apis/custom.metrics.k8s.io/v1beta1')).json.resources.map((r: any) => r.name);
+    expect(names.sort()).toEqual(['ingresses.networking.k8s.io/requests_per_second', 'pods/http_requests']);
+    const external = (await get('/apis/external.metrics.k8s.io/v1beta1')).json.resources.map(
+      (r: any) => r.name,
+    );
+    expect(external).toEqual(['queue_messages_ready']);
+  });
+
+  it('answers each Object and External metric of the HPAs with the fixture values', async () => {
+    let checked = 0;
+    for (const hpa of fixture.horizontalPodAutoscalers) {
+      const namespace = hpa.metadata.namespace!;
+      for (const metric of hpa.spec.metrics ?? []) {
+        if (metric.type === 'Object') {
+          const o = metric.object!;
+          const answer = await get(
+            `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${namespace}/ingresses.networking.k8s.io/${o.describedObject.name}/${o.metric.name}`,
+          );
+          const stored = fixture.customMetrics.find(
+            (m) =>
+              m.namespace === namespace && m.name === o.describedObject.name && m.metric === o.metric.name,
+          );
+          expect(answer.json.items.map((i: any) => i.value)).toEqual([stored!.value]);
+          checked++;
+        }
+        if (metric.type === 'External') {
+          const e = metric.external!;
+          const selector = labelSelectorFromWire(e.metric.selector ?? {}).toString();
+          const answer = await get(
+            `/apis/external.metrics.k8s.io/v1beta1/namespaces/${namespace}/${e.metric.name}?labelSelector=${encodeURIComponent(selector)}`,
+          );
+          const stored = fixture.externalMetrics.filter(
+            (m) =>
+              m.namespace === namespace && m.labels['queue'] === e.metric.selector?.matchLabels?.['queue'],
+          );
+          expect(answer.json.items.map((i: any) => i.value).sort()).toEqual(
+            stored.map((m) => m.value).sort(),
+          );
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2);
+  });
+});
