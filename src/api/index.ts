@@ -9,3 +9,5 @@ export * from './discovery.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
 export { formatGoDuration, formatGoDurationNanos, parseGoDuration } from './go-duration.js';
+export * from './autoscaling.js';
+export * from './apps.js';

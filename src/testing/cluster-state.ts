@@ -5,18 +5,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   APIResource,
+  Deployment,
   Event,
+  HorizontalPodAutoscaler,
   Namespace,
   Node,
   NodeMetrics,
   Pod,
   PodMetrics,
+  ReplicaSet,
+  StatefulSet,
   VersionInfo,
 } from '../api/index.js';
 import type { ConfigMap } from './config-map.js';
 import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
+import { appsEndpoints, type AppsStores } from './resources-apps.js';
+import { autoscalingEndpoints, type AutoscalingStores } from './resources-autoscaling.js';
 import { ResourceStore, RevisionClock } from './store.js';
+
+/** The kinds {@link ClusterState.upsertObject} stores, by kind. */
+export interface ScalingKinds {
+  Deployment: Deployment;
+  ReplicaSet: ReplicaSet;
+  StatefulSet: StatefulSet;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+}
 
 /** An API group/version served by a test's own handler, like an aggregated APIService. */
 export interface APIServiceRegistration {
@@ -41,6 +55,10 @@ export interface ClusterStateOptions {
   readonly nodeMetrics: readonly NodeMetrics[];
   readonly podMetrics: readonly PodMetrics[];
   readonly configMaps: readonly ConfigMap[];
+  readonly deployments?: readonly Deployment[] | undefined;
+  readonly replicaSets?: readonly ReplicaSet[] | undefined;
+  readonly statefulSets?: readonly StatefulSet[] | undefined;
+  readonly horizontalPodAutoscalers?: readonly HorizontalPodAutoscaler[] | undefined;
   readonly metricsVersions: readonly string[];
   readonly watchWindow: number;
   readonly version: VersionInfo;
@@ -57,6 +75,8 @@ function namespaceObject(name: string, creationTimestamp?: string): Namespace {
 export class ClusterState {
   readonly clock = new RevisionClock();
   readonly stores: CoreStores;
+  readonly apps: AppsStores;
+  readonly autoscaling: AutoscalingStores;
   readonly version: VersionInfo;
   readonly metricsVersions: readonly string[];
   private readonly endpoints = new Map<string, ResourceEndpoint>();
@@ -79,6 +99,14 @@ export class ClusterState {
       configMaps: store<ConfigMap>('ConfigMap', true),
       nodeMetrics: store<NodeMetrics>('NodeMetrics', false, false),
       podMetrics: store<PodMetrics>('PodMetrics', true, false),
+    };
+    this.apps = {
+      deployments: store<Deployment>('Deployment', true),
+      replicaSets: store<ReplicaSet>('ReplicaSet', true),
+      statefulSets: store<StatefulSet>('StatefulSet', true),
+    };
+    this.autoscaling = {
+      horizontalPodAutoscalers: store<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', true),
     };
     this.version = options.version;
     this.metricsVersions = options.metricsVersions;
@@ -107,8 +135,17 @@ export class ClusterState {
     this.stores.configMaps.replaceAll(options.configMaps);
     this.stores.nodeMetrics.replaceAll(options.nodeMetrics);
     this.stores.podMetrics.replaceAll(options.podMetrics);
+    this.apps.deployments.replaceAll(options.deployments ?? []);
+    this.apps.replicaSets.replaceAll(options.replicaSets ?? []);
+    this.apps.statefulSets.replaceAll(options.statefulSets ?? []);
+    this.autoscaling.horizontalPodAutoscalers.replaceAll(options.horizontalPodAutoscalers ?? []);
 
-    for (const endpoint of coreEndpoints(this.stores)) this.endpoints.set(endpointKey(endpoint), endpoint);
+    for (const endpoint of [
+      ...coreEndpoints(this.stores),
+      ...appsEndpoints(this.apps),
+      ...autoscalingEndpoints(this.autoscaling),
+    ])
+      this.endpoints.set(endpointKey(endpoint), endpoint);
     for (const version of this.metricsVersions) {
       for (const endpoint of metricsEndpoints(this.stores, version))
         this.endpoints.set(endpointKey(endpoint), endpoint);
@@ -158,7 +195,8 @@ export class ClusterState {
     for (const e of this.endpoints.values()) {
       if (e.group === '' || this.apiServices.has(`${e.group}/${e.version}`)) continue;
       const versions = groups.get(e.group)?.get(e.version) ?? [];
-      add(e.group, e.version, [...versions, e.discovery]);
+      const subresources = Object.values(e.subresources ?? {}).map((s) => s.discovery);
+      add(e.group, e.version, [...versions, e.discovery, ...subresources]);
     }
     for (const [group, version, resources] of REVIEW_GROUPS) add(group, version, resources);
     for (const [key, resources] of this.declared) {
@@ -216,6 +254,26 @@ export class ClusterState {
     return this.stores.configMaps.delete(namespace, name);
   }
 
+  /** Adds or replaces a Deployment, ReplicaSet, StatefulSet or HPA; its namespace is created if missing. */
+  upsertObject<K extends keyof ScalingKinds>(kind: K, object: ScalingKinds[K]): void {
+    this.ensureNamespace(object.metadata.namespace ?? 'default');
+    (this.scalingStore(kind) as unknown as ResourceStore<ScalingKinds[K]>).upsert(object);
+  }
+
+  deleteObject(kind: keyof ScalingKinds, namespace: string, name: string): boolean {
+    return this.scalingStore(kind).delete(namespace, name);
+  }
+
+  private scalingStore(kind: keyof ScalingKinds): ResourceStore<ScalingKinds[keyof ScalingKinds]> {
+    const stores = {
+      Deployment: this.apps.deployments,
+      ReplicaSet: this.apps.replicaSets,
+      StatefulSet: this.apps.statefulSets,
+      HorizontalPodAutoscaler: this.autoscaling.horizontalPodAutoscalers,
+    } as const;
+    return stores[kind] as unknown as ResourceStore<ScalingKinds[keyof ScalingKinds]>;
+  }
+
   setNodeMetrics(metrics: readonly NodeMetrics[]): void {
     this.stores.nodeMetrics.replaceAll(metrics);
   }
@@ -230,8 +288,9 @@ export class ClusterState {
    */
   compact(): void {
     this.clock.next();
-    for (const store of Object.values(this.stores) as ResourceStore<{ metadata: Node['metadata'] }>[])
-      store.compact();
+    type AnyStore = ResourceStore<{ metadata: Node['metadata'] }>;
+    const groups: object[] = [this.stores, this.apps, this.autoscaling];
+    for (const group of groups) for (const store of Object.values(group) as AnyStore[]) store.compact();
   }
 
   private ensureNamespace(name: string): void {

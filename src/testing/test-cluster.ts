@@ -26,7 +26,7 @@ import {
   issueServerCertificate,
   type KeyPair,
 } from './certificates.js';
-import { ClusterState } from './cluster-state.js';
+import { ClusterState, type ScalingKinds } from './cluster-state.js';
 import { extensionApiserverAuthentication, type ConfigMap } from './config-map.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
@@ -70,6 +70,12 @@ export interface TestCluster {
   /** Adds or replaces a ConfigMap; its namespace is created if missing. */
   upsertConfigMap(configMap: ConfigMap): void;
   deleteConfigMap(namespace: string, name: string): void;
+  /**
+   * Adds or replaces a Deployment, ReplicaSet, StatefulSet or HorizontalPodAutoscaler (by `kind`);
+   * its namespace is created if missing. Feeds watches like the other mutations.
+   */
+  upsertObject<K extends keyof ScalingKinds>(kind: K, object: ScalingKinds[K]): void;
+  deleteObject(kind: keyof ScalingKinds, namespace: string, name: string): void;
   /**
    * Lists resources in discovery without serving them (requests answer 404 NotFound): lets
    * `kubectl apply --dry-run=client` map kinds such as Deployment or APIService. `group` `''` adds
@@ -180,6 +186,10 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     nodeMetrics: options.nodeMetrics ?? [],
     podMetrics: options.podMetrics ?? [],
     configMaps: options.configMaps ?? [],
+    deployments: options.deployments,
+    replicaSets: options.replicaSets,
+    statefulSets: options.statefulSets,
+    horizontalPodAutoscalers: options.horizontalPodAutoscalers,
     metricsVersions: options.metricsVersions ?? ['v1beta1', 'v1'],
     watchWindow: options.watchWindow ?? 1000,
     version: { ...DEFAULT_VERSION_INFO, ...options.version },
@@ -292,6 +302,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     upsertEvent: (event) => state.upsertEvent(event),
     upsertConfigMap: (configMap) => state.upsertConfigMap(configMap),
     deleteConfigMap: (namespace, name) => void state.deleteConfigMap(namespace, name),
+    upsertObject: (kind, object) => state.upsertObject(kind, object),
+    deleteObject: (kind, namespace, name) => void state.deleteObject(kind, namespace, name),
     declareResources: (group, version, resources) => state.declareResources(group, version, resources),
     setNodeMetrics: (metrics) => state.setNodeMetrics(metrics),
     setPodMetrics: (metrics) => state.setPodMetrics(metrics),
