@@ -5,3 +5,6 @@ export * from './metrics.js';
 export * from './discovery.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
+export * from './apiregistration.js';
+export * from './service.js';
+export * from './rbac.js';

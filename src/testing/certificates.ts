@@ -142,6 +142,11 @@ interface CertificateSpec {
   readonly extensions: readonly Buffer[];
 }
 
+/** Start of validity: an hour ago, or a year before an end in the past (an expired certificate). */
+function notBefore(now: number, notAfterDays: number): number {
+  return notAfterDays > 0 ? now - 60 * 60 * 1000 : now + (notAfterDays - 365) * 86_400_000;
+}
+
 function certificate(spec: CertificateSpec): string {
   const serial = randomBytes(16);
   serial[0] = ((serial[0] ?? 1) & 0x7f) | 0x01;
@@ -152,7 +157,10 @@ function certificate(spec: CertificateSpec): string {
     integer(serial),
     algorithm,
     spec.issuer,
-    sequence(time(new Date(now - 60 * 60 * 1000)), time(new Date(now + spec.notAfterDays * 86_400_000))),
+    sequence(
+      time(new Date(notBefore(now, spec.notAfterDays))),
+      time(new Date(now + spec.notAfterDays * 86_400_000)),
+    ),
     spec.subject,
     spec.publicKey.export({ type: 'spki', format: 'der' }),
     explicit(3, sequence(...spec.extensions)),
@@ -199,6 +207,7 @@ function issue(
   organizations: readonly string[],
   usage: 'server' | 'client',
   sans: { dnsNames: readonly string[]; ipAddresses: readonly string[] },
+  notAfterDays = 365,
 ): KeyPair {
   const key = newKey();
   const extensions = [
@@ -215,7 +224,7 @@ function issue(
     issuer: ca.subjectDer,
     publicKey: key.publicKey,
     signingKey: ca.privateKey,
-    notAfterDays: 365,
+    notAfterDays,
     extensions,
   });
   return { certPem, keyPem: key.keyPem };
@@ -227,12 +236,21 @@ function issue(
  */
 export function issueServerCertificate(
   ca: CertificateAuthority,
-  hosts: { dnsNames?: readonly string[]; ipAddresses?: readonly string[] },
+  hosts: {
+    dnsNames?: readonly string[];
+    ipAddresses?: readonly string[];
+    /** Days from now until it expires (default 365); 0 or less gives an already expired certificate. */
+    notAfterDays?: number;
+  },
 ): KeyPair {
-  return issue(ca, hosts.dnsNames?.[0] ?? hosts.ipAddresses?.[0] ?? 'kubemetrics-test', [], 'server', {
-    dnsNames: hosts.dnsNames ?? [],
-    ipAddresses: hosts.ipAddresses ?? [],
-  });
+  return issue(
+    ca,
+    hosts.dnsNames?.[0] ?? hosts.ipAddresses?.[0] ?? 'kubemetrics-test',
+    [],
+    'server',
+    { dnsNames: hosts.dnsNames ?? [], ipAddresses: hosts.ipAddresses ?? [] },
+    hosts.notAfterDays,
+  );
 }
 
 /** A client certificate the test cluster maps to user `CN=userName`, groups = `O` attributes. */

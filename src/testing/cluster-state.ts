@@ -13,6 +13,13 @@ import type {
   PodMetrics,
   VersionInfo,
 } from '../api/index.js';
+import {
+  aggregationEndpoints,
+  createAggregationStores,
+  storeOfKind,
+  type AggregationStores,
+  type ClusterObject,
+} from './aggregation-state.js';
 import type { ConfigMap } from './config-map.js';
 import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
@@ -44,6 +51,10 @@ export interface ClusterStateOptions {
   readonly metricsVersions: readonly string[];
   readonly watchWindow: number;
   readonly version: VersionInfo;
+  /** APIServices, Services, EndpointSlices, Secrets and RBAC objects, stored by kind. */
+  readonly objects?: readonly ClusterObject[] | undefined;
+  /** Start with kube-apiserver's bootstrap roles and bindings (default true). */
+  readonly bootstrapRbac?: boolean | undefined;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE];
@@ -57,6 +68,7 @@ function namespaceObject(name: string, creationTimestamp?: string): Namespace {
 export class ClusterState {
   readonly clock = new RevisionClock();
   readonly stores: CoreStores;
+  readonly aggregation: AggregationStores;
   readonly version: VersionInfo;
   readonly metricsVersions: readonly string[];
   private readonly endpoints = new Map<string, ResourceEndpoint>();
@@ -109,6 +121,10 @@ export class ClusterState {
     this.stores.podMetrics.replaceAll(options.podMetrics);
 
     for (const endpoint of coreEndpoints(this.stores)) this.endpoints.set(endpointKey(endpoint), endpoint);
+    this.aggregation = createAggregationStores(store, options.bootstrapRbac ?? true);
+    for (const object of options.objects ?? []) this.upsertObject(object);
+    for (const endpoint of aggregationEndpoints(this.aggregation))
+      this.endpoints.set(endpointKey(endpoint), endpoint);
     for (const version of this.metricsVersions) {
       for (const endpoint of metricsEndpoints(this.stores, version))
         this.endpoints.set(endpointKey(endpoint), endpoint);
@@ -169,6 +185,11 @@ export class ClusterState {
       add(group, version, [...served, ...resources.filter((r) => !names.has(r.name))]);
     }
     for (const s of this.apiServices.values()) add(s.group, s.version, s.resources);
+    // Groups of APIService objects are listed whether or not their server answers, as kube-aggregator does.
+    for (const { object } of this.aggregation.apiServices.all()) {
+      const { group = '', version = '' } = object.spec;
+      if (group !== '' && groups.get(group)?.get(version) === undefined) add(group, version, []);
+    }
     return [...groups].map(([name, versions]) => ({
       name,
       versions: [...versions].map(([version, resources]) => ({ version, resources })),
@@ -216,6 +237,17 @@ export class ClusterState {
     return this.stores.configMaps.delete(namespace, name);
   }
 
+  /** Adds or replaces an object of one of the aggregation/RBAC kinds (by its `kind`). */
+  upsertObject(object: ClusterObject): void {
+    const namespace = object.metadata.namespace;
+    if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
+    storeOfKind(this.aggregation, object.kind).upsert(object);
+  }
+
+  deleteObject(kind: string, namespace: string, name: string): boolean {
+    return storeOfKind(this.aggregation, kind).delete(namespace, name);
+  }
+
   setNodeMetrics(metrics: readonly NodeMetrics[]): void {
     this.stores.nodeMetrics.replaceAll(metrics);
   }
@@ -230,8 +262,9 @@ export class ClusterState {
    */
   compact(): void {
     this.clock.next();
-    for (const store of Object.values(this.stores) as ResourceStore<{ metadata: Node['metadata'] }>[])
-      store.compact();
+    type AnyStore = ResourceStore<{ metadata: Node['metadata'] }>;
+    for (const group of [this.stores, this.aggregation] as object[])
+      for (const store of Object.values(group) as AnyStore[]) store.compact();
   }
 
   private ensureNamespace(name: string): void {
@@ -264,6 +297,13 @@ const REVIEW_GROUPS: readonly (readonly [string, string, readonly APIResource[]]
         singularName: 'subjectaccessreview',
         namespaced: false,
         kind: 'SubjectAccessReview',
+        verbs: ['create'],
+      },
+      {
+        name: 'selfsubjectaccessreviews',
+        singularName: 'selfsubjectaccessreview',
+        namespaced: false,
+        kind: 'SelfSubjectAccessReview',
         verbs: ['create'],
       },
     ],

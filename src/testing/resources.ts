@@ -65,7 +65,7 @@ export function apiVersionOf(endpoint: { group: string; version: string }): stri
 }
 
 /** Builds an endpoint from its field getters. */
-function endpoint<T extends AnyObject>(
+export function endpoint<T extends AnyObject>(
   spec: Omit<ResourceEndpoint<T>, 'fieldNames' | 'fieldValue'> & { fields: FieldGetters<T> },
 ): ResourceEndpoint {
   const { fields, ...rest } = spec;
@@ -77,14 +77,14 @@ function endpoint<T extends AnyObject>(
   return typed as unknown as ResourceEndpoint;
 }
 
-const metadataFields = <
+export const metadataFields = <
   T extends { metadata: { name?: string; namespace?: string } },
 >(): FieldGetters<T> => ({
   'metadata.name': (o) => o.metadata.name,
   'metadata.namespace': (o) => o.metadata.namespace,
 });
 
-const notFound =
+export const notFound =
   (qualified: string, group: string, kind: string, qualifyWithNamespace = false) =>
   (namespace: string, name: string): Status =>
     failureStatus(404, `${qualified} "${qualifyWithNamespace ? `${namespace}/${name}` : name}" not found`, {
@@ -93,7 +93,7 @@ const notFound =
       kind,
     });
 
-const READ_VERBS = ['get', 'list', 'watch'];
+export const READ_VERBS = ['get', 'list', 'watch'];
 
 export interface CoreStores {
   readonly nodes: ResourceStore<Node>;

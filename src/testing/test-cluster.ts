@@ -26,7 +26,10 @@ import {
   issueServerCertificate,
   type KeyPair,
 } from './certificates.js';
+import type { ClusterObject } from './aggregation-state.js';
+import { syncAvailability } from './aggregator.js';
 import { ClusterState } from './cluster-state.js';
+import { rbacAllows } from './rbac-authorizer.js';
 import { extensionApiserverAuthentication, type ConfigMap } from './config-map.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
@@ -76,6 +79,21 @@ export interface TestCluster {
    * to the core group (`/api/v1`).
    */
   declareResources(group: string, version: string, resources: APIResource[]): void;
+  /**
+   * Adds or replaces an APIService, Service, EndpointSlice, Secret, Role, RoleBinding, ClusterRole
+   * or ClusterRoleBinding (chosen by its `kind`); its namespace is created if missing.
+   * @throws KubemetricsError for another kind.
+   */
+  upsertObject(object: ClusterObject): void;
+  /** Deletes one of those objects; false when there was none. */
+  deleteObject(kind: string, namespace: string, name: string): boolean;
+  /**
+   * One pass of kube-aggregator's availability controller: sets every APIService's `Available`
+   * condition (Passed, Local, ServiceNotFound, ServicePortError, EndpointsNotFound,
+   * MissingEndpoints, FailedDiscoveryCheck) from its Service, EndpointSlices and a discovery
+   * request to its server. Requests to an APIService whose condition is False answer 503.
+   */
+  syncAPIServices(): Promise<void>;
   /** Replaces all node metrics (metrics.k8s.io has no watch, so no events). */
   setNodeMetrics(metrics: NodeMetrics[]): void;
   setPodMetrics(metrics: PodMetrics[]): void;
@@ -181,6 +199,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     podMetrics: options.podMetrics ?? [],
     configMaps: options.configMaps ?? [],
     metricsVersions: options.metricsVersions ?? ['v1beta1', 'v1'],
+    objects: options.objects,
+    bootstrapRbac: options.bootstrapRbac,
     watchWindow: options.watchWindow ?? 1000,
     version: { ...DEFAULT_VERSION_INFO, ...options.version },
   });
@@ -207,7 +227,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   if (!hasOwn && (options.frontProxy !== undefined || ca !== undefined))
     state.upsertConfigMap(extensionApiserverAuthentication(options.frontProxy, ca?.certPem));
 
-  const authenticator = new Authenticator(users, options.anonymous ?? false);
+  const authenticator = new Authenticator(users, options.anonymous ?? false, (user, info) =>
+    rbacAllows(state.aggregation, user, info),
+  );
   const faults = new FaultInjector();
   const watches = new WatchRegistry(options.watchBookmarkIntervalMs);
   const log: RequestRecord[] = [];
@@ -215,6 +237,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const router = {
     state,
     watches,
+    frontProxy: options.frontProxy,
     get serverAddress() {
       return serverAddress;
     },
@@ -293,6 +316,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     upsertConfigMap: (configMap) => state.upsertConfigMap(configMap),
     deleteConfigMap: (namespace, name) => void state.deleteConfigMap(namespace, name),
     declareResources: (group, version, resources) => state.declareResources(group, version, resources),
+    upsertObject: (object) => state.upsertObject(object),
+    deleteObject: (kind, namespace, name) => state.deleteObject(kind, namespace, name),
+    syncAPIServices: () => syncAvailability({ stores: state.aggregation, frontProxy: options.frontProxy }),
     setNodeMetrics: (metrics) => state.setNodeMetrics(metrics),
     setPodMetrics: (metrics) => state.setPodMetrics(metrics),
     compact: () => state.compact(),
