@@ -33,6 +33,8 @@ module.exports = {
     layer('testing', ['quantity', 'api']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
+    // doctor reads the cluster through an injected interface; the CLI wires the client to it.
+    layer('doctor', ['quantity', 'api', 'client']),
     layer('cli', [
       'quantity',
       'api',
@@ -43,6 +45,7 @@ module.exports = {
       'providers',
       'testing',
       'http',
+      'doctor',
     ]),
     {
       name: 'no-test-imports-in-src',
