@@ -22,6 +22,7 @@ import {
   type ClusterObject,
   type KeyPair,
   type TestCluster,
+  type TestUser,
 } from '../../src/testing/index.js';
 import { Capture } from './cli.js';
 import { eventually } from './https.js';
@@ -55,8 +56,13 @@ export interface DoctorFixture {
   readonly service: Service;
   readonly slice: EndpointSlice;
   readonly pods: Pod[];
-  /** Runs `kubemetrics doctor` in-process as the cluster admin; parses `-o json`. */
-  doctor(args?: readonly string[]): Promise<{ code: number; report: DoctorJson; stderr: string }>;
+  /** Runs `kubemetrics doctor` in-process (as the cluster admin, or `user`); parses `-o json`. */
+  doctor(
+    args?: readonly string[],
+    user?: string,
+  ): Promise<{ code: number; report: DoctorJson; stderr: string }>;
+  /** Stops the metrics API server (its endpoints stay, as when pods die before the slice updates). */
+  stopServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export interface DoctorJson {
 export interface FixtureOptions {
   /** Serving certificate to use instead of a valid one for the Service name (signed by the returned CA). */
   readonly servingCertificate?: (ca: ReturnType<typeof createCertificateAuthority>) => KeyPair;
+  /** More users of the cluster (e.g. one without access to Secrets). */
+  readonly users?: TestUser[];
 }
 
 export async function startDoctorFixture(options: FixtureOptions = {}): Promise<DoctorFixture> {
@@ -116,6 +124,7 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
       { name: 'admin', groups: ['system:masters'] },
       // The server's service account: only what RBAC (deploy/metrics-apiserver/rbac.yaml) grants.
       { name: SERVICE_ACCOUNT, allow: [] },
+      ...(options.users ?? []),
     ],
     frontProxy: { caPem: frontProxyCa.certPem, allowedNames: ['front-proxy-client'], proxyClient },
     objects: [...(rbac as ClusterObject[]), service],
@@ -225,10 +234,15 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
     service,
     slice,
     pods,
-    async doctor(args = []) {
+    async stopServer() {
+      controller.abort();
+      await exit;
+    },
+    async doctor(args = [], user) {
       const out = new Capture();
       const err = new Capture();
-      const code = await runCli(['doctor', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath, ...args], {
+      const kubeconfig = user === undefined ? cluster.kubeconfigPath : cluster.kubeconfigPathFor(user);
+      const code = await runCli(['doctor', '-o', 'json', '--kubeconfig', kubeconfig, ...args], {
         stdout: out,
         stderr: err,
         env: {},
