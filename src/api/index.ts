@@ -8,3 +8,5 @@ export * from './field-selector.js';
 export * from './apiregistration.js';
 export * from './service.js';
 export * from './rbac.js';
+export * from './autoscaling.js';
+export * from './apps.js';

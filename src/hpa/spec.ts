@@ -4,69 +4,30 @@
  * so the calculation always sees what the controller sees: an HPA stored without `metrics` gets
  * CPU at 80 % utilization, and a `behavior` gets its missing policies filled in.
  */
-import type { LabelSelectorWire } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 
-export type MetricSourceType = 'Resource' | 'ContainerResource' | 'Pods' | 'Object' | 'External';
-export type MetricTargetType = 'Utilization' | 'Value' | 'AverageValue';
-
-/** A target: quantities stay strings (the wire form); `averageUtilization` is a percentage. */
-export interface MetricTarget {
-  type: MetricTargetType;
-  value?: string;
-  averageValue?: string;
-  averageUtilization?: number;
-}
-
-export interface MetricIdentifier {
-  name: string;
-  selector?: LabelSelectorWire | null;
-}
-
-export interface CrossVersionObjectReference {
-  kind: string;
-  name: string;
-  apiVersion?: string;
-}
-
-export interface MetricSpec {
-  type: MetricSourceType;
-  resource?: { name: string; target: MetricTarget };
-  containerResource?: { name: string; container: string; target: MetricTarget };
-  pods?: { metric: MetricIdentifier; target: MetricTarget };
-  object?: { describedObject: CrossVersionObjectReference; metric: MetricIdentifier; target: MetricTarget };
-  external?: { metric: MetricIdentifier; target: MetricTarget };
-}
-
-export type ScalingPolicyType = 'Pods' | 'Percent';
-export type ScalingPolicySelect = 'Max' | 'Min' | 'Disabled';
-
-export interface ScalingPolicy {
-  type: ScalingPolicyType;
-  value: number;
-  periodSeconds: number;
-}
-
-export interface ScalingRules {
-  stabilizationWindowSeconds?: number;
-  selectPolicy?: ScalingPolicySelect;
-  policies?: ScalingPolicy[];
-  /** Per-HPA tolerance (HPAConfigurableTolerance, KEP-4951), a quantity such as `0.05`. */
-  tolerance?: string;
-}
-
-export interface Behavior {
-  scaleUp?: ScalingRules;
-  scaleDown?: ScalingRules;
-}
-
-export interface HorizontalPodAutoscalerSpec {
-  scaleTargetRef: CrossVersionObjectReference;
-  minReplicas?: number;
-  maxReplicas: number;
-  metrics?: MetricSpec[];
-  behavior?: Behavior | null;
-}
+// The wire types live in src/api (the test cluster serves them too); re-exported for this package's users.
+import type {
+  HorizontalPodAutoscalerSpec,
+  MetricSpec,
+  ScalingPolicy,
+  ScalingPolicySelect,
+  ScalingRules,
+} from '../api/index.js';
+export type {
+  Behavior,
+  CrossVersionObjectReference,
+  HorizontalPodAutoscalerSpec,
+  MetricIdentifier,
+  MetricSourceType,
+  MetricSpec,
+  MetricTarget,
+  MetricTargetType,
+  ScalingPolicy,
+  ScalingPolicySelect,
+  ScalingPolicyType,
+  ScalingRules,
+} from '../api/index.js';
 
 /** A direction's rules after defaulting: every field set except the optional tolerance. */
 export interface DefaultedScalingRules {

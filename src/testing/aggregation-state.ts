@@ -20,6 +20,18 @@ export interface AggregationStores extends RbacStores {
   readonly secrets: ResourceStore<Secret>;
 }
 
+/** The aggregation and RBAC kinds, by kind. */
+export interface AggregationKinds {
+  APIService: APIService;
+  Service: Service;
+  EndpointSlice: EndpointSlice;
+  Secret: Secret;
+  Role: Role;
+  RoleBinding: RoleBinding;
+  ClusterRole: Role;
+  ClusterRoleBinding: RoleBinding;
+}
+
 /** An object the test cluster stores by its `kind`. */
 export type ClusterObject = (APIService | Service | EndpointSlice | Secret | Role | RoleBinding) & {
   kind: string;
@@ -55,7 +67,7 @@ export function aggregationEndpoints(stores: AggregationStores): ResourceEndpoin
   ];
 }
 
-const STORE_OF_KIND: Readonly<Record<string, keyof AggregationStores>> = {
+const STORE_OF_KIND: Readonly<Record<keyof AggregationKinds, keyof AggregationStores>> = {
   APIService: 'apiServices',
   Service: 'services',
   EndpointSlice: 'endpointSlices',
@@ -66,15 +78,15 @@ const STORE_OF_KIND: Readonly<Record<string, keyof AggregationStores>> = {
   ClusterRoleBinding: 'clusterRoleBindings',
 };
 
-/** The kinds `upsertObject` accepts. */
-export const AGGREGATION_KINDS = Object.keys(STORE_OF_KIND);
+export function isAggregationKind(kind: string): kind is keyof AggregationKinds {
+  return Object.hasOwn(STORE_OF_KIND, kind);
+}
 
 export function storeOfKind(stores: AggregationStores, kind: string): ResourceStore<AnyObject> {
-  const key = STORE_OF_KIND[kind];
-  if (key === undefined) {
+  if (!isAggregationKind(kind)) {
     throw new KubemetricsError('KUBEMETRICS_ERR_ARGUMENT', `the test cluster does not store kind "${kind}"`, {
-      hint: `kinds it stores this way: ${AGGREGATION_KINDS.join(', ')}`,
+      hint: `kinds it stores this way: ${Object.keys(STORE_OF_KIND).join(', ')}`,
     });
   }
-  return stores[key] as unknown as ResourceStore<AnyObject>;
+  return stores[STORE_OF_KIND[kind]] as unknown as ResourceStore<AnyObject>;
 }

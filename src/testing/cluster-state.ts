@@ -5,25 +5,44 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   APIResource,
+  Deployment,
   Event,
+  HorizontalPodAutoscaler,
   Namespace,
   Node,
   NodeMetrics,
   Pod,
   PodMetrics,
+  ReplicaSet,
+  StatefulSet,
   VersionInfo,
 } from '../api/index.js';
 import {
   aggregationEndpoints,
   createAggregationStores,
+  isAggregationKind,
   storeOfKind,
+  type AggregationKinds,
   type AggregationStores,
   type ClusterObject,
 } from './aggregation-state.js';
 import type { ConfigMap } from './config-map.js';
 import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
+import { appsEndpoints, type AppsStores } from './resources-apps.js';
+import { autoscalingEndpoints, type AutoscalingStores } from './resources-autoscaling.js';
 import { ResourceStore, RevisionClock } from './store.js';
+
+/** The kinds {@link ClusterState.upsertObject} stores, by kind. */
+export interface ScalingKinds {
+  Deployment: Deployment;
+  ReplicaSet: ReplicaSet;
+  StatefulSet: StatefulSet;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+}
+
+/** Every kind {@link ClusterState.upsertObject} stores. */
+export type ClusterKinds = ScalingKinds & AggregationKinds;
 
 /** An API group/version served by a test's own handler, like an aggregated APIService. */
 export interface APIServiceRegistration {
@@ -48,6 +67,10 @@ export interface ClusterStateOptions {
   readonly nodeMetrics: readonly NodeMetrics[];
   readonly podMetrics: readonly PodMetrics[];
   readonly configMaps: readonly ConfigMap[];
+  readonly deployments?: readonly Deployment[] | undefined;
+  readonly replicaSets?: readonly ReplicaSet[] | undefined;
+  readonly statefulSets?: readonly StatefulSet[] | undefined;
+  readonly horizontalPodAutoscalers?: readonly HorizontalPodAutoscaler[] | undefined;
   readonly metricsVersions: readonly string[];
   readonly watchWindow: number;
   readonly version: VersionInfo;
@@ -69,6 +92,8 @@ export class ClusterState {
   readonly clock = new RevisionClock();
   readonly stores: CoreStores;
   readonly aggregation: AggregationStores;
+  readonly apps: AppsStores;
+  readonly autoscaling: AutoscalingStores;
   readonly version: VersionInfo;
   readonly metricsVersions: readonly string[];
   private readonly endpoints = new Map<string, ResourceEndpoint>();
@@ -91,6 +116,14 @@ export class ClusterState {
       configMaps: store<ConfigMap>('ConfigMap', true),
       nodeMetrics: store<NodeMetrics>('NodeMetrics', false, false),
       podMetrics: store<PodMetrics>('PodMetrics', true, false),
+    };
+    this.apps = {
+      deployments: store<Deployment>('Deployment', true),
+      replicaSets: store<ReplicaSet>('ReplicaSet', true),
+      statefulSets: store<StatefulSet>('StatefulSet', true),
+    };
+    this.autoscaling = {
+      horizontalPodAutoscalers: store<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', true),
     };
     this.version = options.version;
     this.metricsVersions = options.metricsVersions;
@@ -119,11 +152,23 @@ export class ClusterState {
     this.stores.configMaps.replaceAll(options.configMaps);
     this.stores.nodeMetrics.replaceAll(options.nodeMetrics);
     this.stores.podMetrics.replaceAll(options.podMetrics);
-
-    for (const endpoint of coreEndpoints(this.stores)) this.endpoints.set(endpointKey(endpoint), endpoint);
+    this.apps.deployments.replaceAll(options.deployments ?? []);
+    this.apps.replicaSets.replaceAll(options.replicaSets ?? []);
+    this.apps.statefulSets.replaceAll(options.statefulSets ?? []);
+    this.autoscaling.horizontalPodAutoscalers.replaceAll(options.horizontalPodAutoscalers ?? []);
     this.aggregation = createAggregationStores(store, options.bootstrapRbac ?? true);
-    for (const object of options.objects ?? []) this.upsertObject(object);
-    for (const endpoint of aggregationEndpoints(this.aggregation))
+    for (const object of options.objects ?? []) {
+      const namespace = object.metadata.namespace;
+      if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
+      storeOfKind(this.aggregation, object.kind).upsert(object);
+    }
+
+    for (const endpoint of [
+      ...coreEndpoints(this.stores),
+      ...appsEndpoints(this.apps),
+      ...autoscalingEndpoints(this.autoscaling),
+      ...aggregationEndpoints(this.aggregation),
+    ])
       this.endpoints.set(endpointKey(endpoint), endpoint);
     for (const version of this.metricsVersions) {
       for (const endpoint of metricsEndpoints(this.stores, version))
@@ -174,7 +219,8 @@ export class ClusterState {
     for (const e of this.endpoints.values()) {
       if (e.group === '' || this.apiServices.has(`${e.group}/${e.version}`)) continue;
       const versions = groups.get(e.group)?.get(e.version) ?? [];
-      add(e.group, e.version, [...versions, e.discovery]);
+      const subresources = Object.values(e.subresources ?? {}).map((s) => s.discovery);
+      add(e.group, e.version, [...versions, e.discovery, ...subresources]);
     }
     for (const [group, version, resources] of REVIEW_GROUPS) add(group, version, resources);
     for (const [key, resources] of this.declared) {
@@ -237,15 +283,35 @@ export class ClusterState {
     return this.stores.configMaps.delete(namespace, name);
   }
 
-  /** Adds or replaces an object of one of the aggregation/RBAC kinds (by its `kind`). */
-  upsertObject(object: ClusterObject): void {
+  /**
+   * Adds or replaces an object of a kind stored by kind: Deployment, ReplicaSet, StatefulSet,
+   * HorizontalPodAutoscaler, and the aggregation/RBAC kinds (APIService, Service, EndpointSlice,
+   * Secret, Role, RoleBinding, ClusterRole, ClusterRoleBinding). Its namespace is created if missing.
+   */
+  upsertObject<K extends keyof ClusterKinds>(kind: K, object: ClusterKinds[K]): void {
     const namespace = object.metadata.namespace;
-    if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
-    storeOfKind(this.aggregation, object.kind).upsert(object);
+    if (isAggregationKind(kind)) {
+      if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
+      storeOfKind(this.aggregation, kind).upsert(object);
+      return;
+    }
+    this.ensureNamespace(namespace ?? 'default');
+    (this.scalingStore(kind) as unknown as ResourceStore<ClusterKinds[K]>).upsert(object);
   }
 
-  deleteObject(kind: string, namespace: string, name: string): boolean {
-    return storeOfKind(this.aggregation, kind).delete(namespace, name);
+  deleteObject(kind: keyof ClusterKinds, namespace: string, name: string): boolean {
+    if (isAggregationKind(kind)) return storeOfKind(this.aggregation, kind).delete(namespace, name);
+    return this.scalingStore(kind).delete(namespace, name);
+  }
+
+  private scalingStore(kind: keyof ScalingKinds): ResourceStore<ScalingKinds[keyof ScalingKinds]> {
+    const stores = {
+      Deployment: this.apps.deployments,
+      ReplicaSet: this.apps.replicaSets,
+      StatefulSet: this.apps.statefulSets,
+      HorizontalPodAutoscaler: this.autoscaling.horizontalPodAutoscalers,
+    } as const;
+    return stores[kind] as unknown as ResourceStore<ScalingKinds[keyof ScalingKinds]>;
   }
 
   setNodeMetrics(metrics: readonly NodeMetrics[]): void {
@@ -263,8 +329,8 @@ export class ClusterState {
   compact(): void {
     this.clock.next();
     type AnyStore = ResourceStore<{ metadata: Node['metadata'] }>;
-    for (const group of [this.stores, this.aggregation] as object[])
-      for (const store of Object.values(group) as AnyStore[]) store.compact();
+    const groups: object[] = [this.stores, this.apps, this.autoscaling, this.aggregation];
+    for (const group of groups) for (const store of Object.values(group) as AnyStore[]) store.compact();
   }
 
   private ensureNamespace(name: string): void {

@@ -52,6 +52,7 @@ import {
   quantityNanos,
   type PodRequests,
 } from './fixture-scheduling.js';
+import { workloadsFromPods, type FixtureWorkloads } from './fixture-workloads.js';
 import { SeededRandom } from './seeded-random.js';
 
 export interface BuildClusterOptions {
@@ -83,7 +84,7 @@ export interface BuildClusterOptions {
 }
 
 /** What {@link buildCluster} returns; spread it into `startTestCluster`'s options. */
-export interface ClusterFixture {
+export interface ClusterFixture extends FixtureWorkloads {
   nodes: Node[];
   pods: Pod[];
   nodeMetrics: NodeMetrics[];
@@ -630,7 +631,14 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     status: { phase: 'Active' },
   }));
 
-  return { nodes: plans.map((p) => p.node), pods, nodeMetrics, podMetrics, namespaces };
+  return {
+    nodes: plans.map((p) => p.node),
+    pods,
+    nodeMetrics,
+    podMetrics,
+    namespaces,
+    ...workloadsFromPods(pods),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 export { startTestCluster, DEFAULT_VERSION_INFO } from './test-cluster.js';
 export type { TestCluster, TestCredentials } from './test-cluster.js';
+export type { ScalingKinds } from './cluster-state.js';
 export type { TestClusterOptions, TestUser, AllowRule } from './options.js';
 export { EXTENSION_APISERVER_AUTHENTICATION } from './config-map.js';
 export type { ConfigMap, FrontProxyOptions } from './config-map.js';

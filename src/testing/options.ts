@@ -1,7 +1,19 @@
 /** Options of {@link startTestCluster}: what the cluster holds, who may call it, how it listens. */
 import type { ClusterObject } from './aggregation-state.js';
 import type { ConfigMap, FrontProxyOptions } from './config-map.js';
-import type { Event, Namespace, Node, NodeMetrics, Pod, PodMetrics, VersionInfo } from '../api/index.js';
+import type {
+  Deployment,
+  Event,
+  HorizontalPodAutoscaler,
+  Namespace,
+  Node,
+  NodeMetrics,
+  Pod,
+  PodMetrics,
+  ReplicaSet,
+  StatefulSet,
+  VersionInfo,
+} from '../api/index.js';
 
 /**
  * One permission, RBAC style: a request is allowed when some rule matches it. Every field is
@@ -47,6 +59,12 @@ export interface TestClusterOptions {
   events?: Event[];
   nodeMetrics?: NodeMetrics[];
   podMetrics?: PodMetrics[];
+  /** apps/v1 workloads, served with get, list, watch and the `scale` subresource. */
+  deployments?: Deployment[];
+  replicaSets?: ReplicaSet[];
+  statefulSets?: StatefulSet[];
+  /** autoscaling/v2 HPAs, served with get, list, watch and the `status` subresource. */
+  horizontalPodAutoscalers?: HorizontalPodAutoscaler[];
   /** metrics.k8s.io versions served, the first preferred. Default `['v1beta1', 'v1']`; `[]` = no metrics API (404, as without metrics-server). */
   metricsVersions?: ('v1' | 'v1beta1')[];
   /** HTTPS with a generated CA (default true); false = plain HTTP. */

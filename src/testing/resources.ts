@@ -18,7 +18,7 @@ import {
 } from '../api/index.js';
 import type { ConfigMap } from './config-map.js';
 import type { Lease } from './node-lease.js';
-import type { ResourceStore } from './store.js';
+import type { ResourceStore, StoredObject } from './store.js';
 import {
   DEFAULT_TABLE,
   EVENT_TABLE,
@@ -33,6 +33,20 @@ type FieldGetters<T> = Readonly<Record<string, (object: T) => string | undefined
 /** Any stored object: all the generic code needs is metadata. */
 export interface AnyObject {
   metadata: ObjectMeta;
+}
+
+/**
+ * A GET-only subresource (`scale`, `status`): what it answers for one stored object and its
+ * discovery entry (`deployments/scale`), listed next to the resource's own. See subresource.ts.
+ */
+export interface Subresource<T> {
+  /** Kind and group/version of the answer (`Scale`, `autoscaling`, `v1`). */
+  readonly kind: string;
+  readonly group: string;
+  readonly version: string;
+  /** The answer for one stored object, without `kind`/`apiVersion`. */
+  view(stored: StoredObject<T & AnyObject>): object;
+  readonly discovery: APIResource;
 }
 
 /** One servable resource at one group/version. */
@@ -58,6 +72,8 @@ export interface ResourceEndpoint<T extends AnyObject = AnyObject> {
   /** 404 for a missing object. */
   notFound(namespace: string, name: string): Status;
   readonly discovery: APIResource;
+  /** GET-only subresources by name. */
+  readonly subresources?: Readonly<Record<string, Subresource<T>>>;
 }
 
 export function apiVersionOf(endpoint: { group: string; version: string }): string {

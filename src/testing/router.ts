@@ -17,6 +17,7 @@ import {
 } from './discovery.js';
 import type { RequestInfo } from './request-info.js';
 import { serveGet, serveList } from './resource-handler.js';
+import { serveSubresource } from './subresource.js';
 import { methodNotAllowedStatus, sendJson, sendStatus, unknownPathStatus } from './response.js';
 import { includeObjectParameter, tableVersionRequested } from './table.js';
 import { serveWatch, type WatchRegistry } from './watch.js';
@@ -66,11 +67,17 @@ export function route(
 
   const prefixOk = info.apiGroup === '' ? info.path.startsWith('/api/') : info.path.startsWith('/apis/');
   const endpoint = prefixOk ? state.endpoint(info.apiGroup, info.apiVersion, info.resource) : undefined;
-  if (endpoint === undefined || info.subresource !== '') return sendStatus(res, unknownPathStatus());
+  const subresource = info.subresource === '' ? undefined : endpoint?.subresources?.[info.subresource];
+  if (endpoint === undefined || (info.subresource !== '' && subresource === undefined))
+    return sendStatus(res, unknownPathStatus());
   const clusterScopedUnderNamespace =
     !endpoint.namespaced && info.namespace !== '' && info.resource !== 'namespaces';
   if (clusterScopedUnderNamespace) return sendStatus(res, unknownPathStatus());
   if (req.method !== 'GET') return sendStatus(res, methodNotAllowedStatus());
+  if (subresource !== undefined) {
+    if (info.verb !== 'get') return sendStatus(res, methodNotAllowedStatus());
+    return serveSubresource(endpoint, subresource, info.namespace, info.name, res);
+  }
 
   const rendering = {
     table: tableVersionRequested(req.headers.accept),

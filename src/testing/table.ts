@@ -107,7 +107,7 @@ export function age(timestamp: string | undefined, now: number): string {
   return Number.isNaN(t) ? '<unknown>' : humanDuration(now - t);
 }
 
-const column = (name: string, description: string, priority = 0, format = ''): TableColumn => ({
+export const column = (name: string, description: string, priority = 0, format = ''): TableColumn => ({
   name,
   type: 'string',
   format,
@@ -115,8 +115,8 @@ const column = (name: string, description: string, priority = 0, format = ''): T
   priority,
 });
 
-const NAME_COLUMN = column('Name', 'Object name, unique within its namespace.', 0, 'name');
-const AGE_COLUMN = column('Age', 'Time since the object was created (metadata.creationTimestamp).');
+export const NAME_COLUMN = column('Name', 'Object name, unique within its namespace.', 0, 'name');
+export const AGE_COLUMN = column('Age', 'Time since the object was created (metadata.creationTimestamp).');
 
 export const NODE_TABLE: TableConverter<Node> = {
   columns: [

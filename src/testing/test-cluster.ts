@@ -26,9 +26,8 @@ import {
   issueServerCertificate,
   type KeyPair,
 } from './certificates.js';
-import type { ClusterObject } from './aggregation-state.js';
 import { syncAvailability } from './aggregator.js';
-import { ClusterState } from './cluster-state.js';
+import { ClusterState, type ClusterKinds } from './cluster-state.js';
 import { rbacAllows } from './rbac-authorizer.js';
 import { extensionApiserverAuthentication, type ConfigMap } from './config-map.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
@@ -74,19 +73,19 @@ export interface TestCluster {
   upsertConfigMap(configMap: ConfigMap): void;
   deleteConfigMap(namespace: string, name: string): void;
   /**
+   * Adds or replaces a Deployment, ReplicaSet, StatefulSet or HorizontalPodAutoscaler, or an
+   * APIService, Service, EndpointSlice, Secret, Role, RoleBinding, ClusterRole or
+   * ClusterRoleBinding (by `kind`); its namespace is created if missing. Feeds watches like the
+   * other mutations.
+   */
+  upsertObject<K extends keyof ClusterKinds>(kind: K, object: ClusterKinds[K]): void;
+  deleteObject(kind: keyof ClusterKinds, namespace: string, name: string): void;
+  /**
    * Lists resources in discovery without serving them (requests answer 404 NotFound): lets
    * `kubectl apply --dry-run=client` map kinds such as Deployment or APIService. `group` `''` adds
    * to the core group (`/api/v1`).
    */
   declareResources(group: string, version: string, resources: APIResource[]): void;
-  /**
-   * Adds or replaces an APIService, Service, EndpointSlice, Secret, Role, RoleBinding, ClusterRole
-   * or ClusterRoleBinding (chosen by its `kind`); its namespace is created if missing.
-   * @throws KubemetricsError for another kind.
-   */
-  upsertObject(object: ClusterObject): void;
-  /** Deletes one of those objects; false when there was none. */
-  deleteObject(kind: string, namespace: string, name: string): boolean;
   /**
    * One pass of kube-aggregator's availability controller: sets every APIService's `Available`
    * condition (Passed, Local, ServiceNotFound, ServicePortError, EndpointsNotFound,
@@ -198,6 +197,10 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     nodeMetrics: options.nodeMetrics ?? [],
     podMetrics: options.podMetrics ?? [],
     configMaps: options.configMaps ?? [],
+    deployments: options.deployments,
+    replicaSets: options.replicaSets,
+    statefulSets: options.statefulSets,
+    horizontalPodAutoscalers: options.horizontalPodAutoscalers,
     metricsVersions: options.metricsVersions ?? ['v1beta1', 'v1'],
     objects: options.objects,
     bootstrapRbac: options.bootstrapRbac,
@@ -315,9 +318,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     upsertEvent: (event) => state.upsertEvent(event),
     upsertConfigMap: (configMap) => state.upsertConfigMap(configMap),
     deleteConfigMap: (namespace, name) => void state.deleteConfigMap(namespace, name),
+    upsertObject: (kind, object) => state.upsertObject(kind, object),
+    deleteObject: (kind, namespace, name) => void state.deleteObject(kind, namespace, name),
     declareResources: (group, version, resources) => state.declareResources(group, version, resources),
-    upsertObject: (object) => state.upsertObject(object),
-    deleteObject: (kind, namespace, name) => state.deleteObject(kind, namespace, name),
     syncAPIServices: () => syncAvailability({ stores: state.aggregation, frontProxy: options.frontProxy }),
     setNodeMetrics: (metrics) => state.setNodeMetrics(metrics),
     setPodMetrics: (metrics) => state.setPodMetrics(metrics),

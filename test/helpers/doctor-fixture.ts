@@ -56,6 +56,8 @@ export interface DoctorFixture {
   readonly service: Service;
   readonly slice: EndpointSlice;
   readonly pods: Pod[];
+  /** Adds or replaces an object by its `kind` (a manifest as `kubectl apply` would take it). */
+  apply(object: ClusterObject): void;
   /** Runs `kubemetrics doctor` in-process (as the cluster admin, or `user`); parses `-o json`. */
   doctor(
     args?: readonly string[],
@@ -195,6 +197,7 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
     })),
     ports: [{ name: 'https', port, protocol: 'TCP' }],
   };
+  const apply = (object: ClusterObject) => cluster.upsertObject(object.kind as 'Secret', object);
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const apiServices = all
     .filter((m) => m['kind'] === 'APIService')
@@ -212,8 +215,8 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
           : { ...m['spec'], caBundle: b64(servingCa.certPem) },
       };
     });
-  cluster.upsertObject({ ...slice, kind: 'EndpointSlice' });
-  cluster.upsertObject({
+  apply({ ...slice, kind: 'EndpointSlice' });
+  apply({
     kind: 'Secret',
     metadata: { name: 'kubemetrics-apiserver-tls', namespace: NAMESPACE },
     type: 'kubernetes.io/tls',
@@ -223,7 +226,7 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
       'ca.crt': b64(servingCa.certPem),
     },
   });
-  for (const a of apiServices) cluster.upsertObject(a);
+  for (const a of apiServices) apply(a);
   await cluster.syncAPIServices();
 
   return {
@@ -234,6 +237,7 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
     service,
     slice,
     pods,
+    apply,
     async stopServer() {
       controller.abort();
       await exit;
