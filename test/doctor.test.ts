@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { APIService } from '../src/api/index.js';
+import type { APIService, HorizontalPodAutoscaler } from '../src/api/index.js';
 import { MetricsClient } from '../src/client/index.js';
 import { createCertificateAuthority, issueServerCertificate } from '../src/testing/index.js';
 import { startDoctorFixture, type DoctorFixture, type DoctorJson } from './helpers/doctor-fixture.js';
@@ -25,6 +25,27 @@ describe('kubemetrics doctor: healthy install', () => {
     expect(report.problems).toBe(0);
     expect(report.warnings).toBe(0);
     expect(code).toBe(0);
+    // Every check ran, and the HPA's three metrics were fetched as the controller fetches them.
+    const names = new Set(report.checks.map((c) => c.name.split('/')[0]));
+    expect([...names].sort()).toEqual(
+      [
+        'apiservice',
+        'certificate',
+        'discovery',
+        'front-proxy',
+        'hpa',
+        'rbac',
+        'resource-metrics',
+        'service',
+      ].sort(),
+    );
+    const hpa = result(
+      report,
+      `hpa/${fixture.hpa.metadata.namespace ?? ''}/${fixture.hpa.metadata.name ?? ''}`,
+    );
+    expect(hpa.summary).toMatch(
+      /cpu \(Resource\) \d+ value\(s\), http_requests_per_second \(Pods\) \d+ value\(s\), queue_depth \(External\) 1 value\(s\)/,
+    );
   });
 });
 
@@ -374,6 +395,76 @@ describe('kubemetrics doctor: each failure class with its cause and fix', () => 
     expect(c.summary).toContain(
       'RBAC does not let this user get resource "secrets" in API group "" in the namespace "kubemetrics"',
     );
+  });
+});
+
+describe('kubemetrics doctor: HPAs, each metric fetched as the controller fetches it', () => {
+  const withMetric = (f: DoctorFixture, metric: HorizontalPodAutoscaler['spec']['metrics']) => {
+    const hpa = { ...f.hpa, spec: { ...f.hpa.spec, metrics: metric } };
+    f.cluster.upsertObject('HorizontalPodAutoscaler', hpa);
+    return `hpa/${hpa.metadata.namespace ?? ''}/${hpa.metadata.name ?? ''}`;
+  };
+
+  it('a misspelt Pods metric: not served, with the nearest name', async () => {
+    const f = await start();
+    const subject = withMetric(f, [
+      {
+        type: 'Pods',
+        pods: {
+          metric: { name: 'http_request_per_second' },
+          target: { type: 'AverageValue', averageValue: '1' },
+        },
+      },
+    ]);
+    const { code, report } = await f.doctor(['--check', 'hpa']);
+    const r = result(report, `${subject}/http_request_per_second`);
+    expect(r.status).toBe('problem');
+    expect(r.summary).toContain('is not served by the adapter');
+    expect(r.fix).toContain('Did you mean "http_requests_per_second"');
+    expect(code).toBe(1);
+  });
+
+  it('a metric that exists but not for the pods of the target: the selector', async () => {
+    const f = await start();
+    const hpa = {
+      ...f.hpa,
+      spec: {
+        ...f.hpa.spec,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'kubemetrics-apiserver' },
+      },
+    };
+    f.cluster.upsertObject('Deployment', {
+      metadata: { name: 'kubemetrics-apiserver', namespace: hpa.metadata.namespace },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'nothing-here' } },
+        template: { metadata: { labels: { app: 'nothing-here' } }, spec: { containers: [] } },
+      },
+    });
+    f.cluster.upsertObject('HorizontalPodAutoscaler', {
+      ...hpa,
+      spec: { ...hpa.spec, metrics: [hpa.spec.metrics![1]!] },
+    });
+    const { report } = await f.doctor(['--check', 'hpa']);
+    const r = result(
+      report,
+      `hpa/${hpa.metadata.namespace ?? ''}/${hpa.metadata.name ?? ''}/http_requests_per_second`,
+    );
+    expect(r.status).toBe('problem');
+    expect(r.cause).toContain('app=nothing-here');
+  });
+
+  it('an HPA whose target does not exist', async () => {
+    const f = await start();
+    const hpa = {
+      ...f.hpa,
+      spec: { ...f.hpa.spec, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gone' } },
+    };
+    f.cluster.upsertObject('HorizontalPodAutoscaler', hpa);
+    const { report } = await f.doctor(['--check', 'hpa']);
+    const r = result(report, `hpa/${hpa.metadata.namespace ?? ''}/${hpa.metadata.name ?? ''}`);
+    expect(r.status).toBe('problem');
+    expect(r.summary).toContain('its target Deployment/gone does not exist');
   });
 });
 

@@ -11,7 +11,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import type { APIService, EndpointSlice, Pod, Service } from '../../src/api/index.js';
+import type {
+  APIService,
+  Deployment,
+  EndpointSlice,
+  HorizontalPodAutoscaler,
+  Pod,
+  Service,
+} from '../../src/api/index.js';
 import { runCli } from '../../src/cli/run.js';
 import {
   buildCluster,
@@ -49,6 +56,8 @@ function manifests(): Manifest[] {
 export interface DoctorFixture {
   readonly cluster: TestCluster;
   readonly servingCa: ReturnType<typeof createCertificateAuthority>;
+  /** The HPA that works (namespace/name of a Deployment of the fixture). */
+  readonly hpa: HorizontalPodAutoscaler;
   /** Port the in-process metrics API server listens on. */
   readonly port: number;
   /** The objects as installed, for tests to change and re-apply. */
@@ -112,16 +121,76 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
   const config = parse(configMap['data']['apiserver.yaml'] as string) as Manifest;
   writeFileSync(join(dir, 'tls.crt'), serving.certPem);
   writeFileSync(join(dir, 'tls.key'), serving.keyPem);
-  writeFileSync(join(dir, 'metrics.yaml'), configMap['data']['metrics.yaml'] as string);
+  const fixture = buildCluster({ nodes: 2, podsPerNode: 8, now: new Date().toISOString() });
+  // An HPA that works: a Deployment of the fixture scaled on cpu, a Pods metric the server serves
+  // for exactly its pods, and the example's External metric.
+  const withMetrics = new Set(
+    fixture.podMetrics.map((m) => `${m.metadata.namespace ?? ''}/${m.metadata.name ?? ''}`),
+  );
+  const podsOf = (d: Deployment) =>
+    fixture.pods.filter(
+      (p) =>
+        p.metadata.namespace === d.metadata.namespace &&
+        Object.entries(d.spec.selector.matchLabels ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v),
+    );
+  const web = fixture.deployments.find((d) => {
+    const pods = podsOf(d);
+    return (
+      pods.length > 0 &&
+      pods.every((p) => withMetrics.has(`${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`))
+    );
+  });
+  if (web === undefined) throw new Error('the fixture has no Deployment whose pods all have metrics');
+  const metricsFile = {
+    custom: podsOf(web).map((p, i) => ({
+      resource: 'pods',
+      namespace: p.metadata.namespace,
+      name: p.metadata.name,
+      metric: 'http_requests_per_second',
+      value: `${(i + 1) * 250}m`,
+      labels: p.metadata.labels,
+    })),
+    external: (parse(configMap['data']['metrics.yaml'] as string) as Manifest)['external'],
+  };
+  writeFileSync(join(dir, 'metrics.yaml'), stringify(metricsFile));
+  const hpa: HorizontalPodAutoscaler = {
+    metadata: { name: web.metadata.name, namespace: web.metadata.namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: web.metadata.name ?? '' },
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+        {
+          type: 'Pods',
+          pods: {
+            metric: { name: 'http_requests_per_second' },
+            target: { type: 'AverageValue', averageValue: '1' },
+          },
+        },
+        {
+          type: 'External',
+          external: {
+            metric: { name: 'queue_depth', selector: { matchLabels: { queue: 'orders' } } },
+            target: { type: 'AverageValue', averageValue: '30' },
+          },
+        },
+      ],
+    },
+    status: { desiredReplicas: 1 },
+  };
   config['listen'] = { address: '127.0.0.1', port: 0 };
   config['tls'] = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
   config['providers'] = [{ type: 'memory', file: join(dir, 'metrics.yaml') }];
   config['logLevel'] = 'info';
   writeFileSync(join(dir, 'apiserver.yaml'), stringify(config));
 
-  const fixture = buildCluster({ nodes: 2, podsPerNode: 8, now: new Date().toISOString() });
   const cluster = await startTestCluster({
     ...fixture,
+    horizontalPodAutoscalers: [hpa],
     users: [
       { name: 'admin', groups: ['system:masters'] },
       // The server's service account: only what RBAC (deploy/metrics-apiserver/rbac.yaml) grants.
@@ -232,6 +301,7 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
   return {
     cluster,
     servingCa,
+    hpa,
     port,
     apiServices,
     service,

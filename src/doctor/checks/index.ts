@@ -4,6 +4,7 @@ import { apiServiceCheck } from './apiservice.js';
 import { certificateCheck } from './certificate.js';
 import { discoveryCheck } from './discovery.js';
 import { frontProxyCheck } from './front-proxy.js';
+import { hpaCheck } from './hpa.js';
 import { rbacCheck } from './rbac.js';
 import { resourceMetricsCheck } from './resource-metrics.js';
 import { serviceCheck } from './service.js';
@@ -15,5 +16,6 @@ export const CHECKS: readonly DoctorCheck[] = [
   frontProxyCheck,
   discoveryCheck,
   rbacCheck,
+  hpaCheck,
   resourceMetricsCheck,
 ];
