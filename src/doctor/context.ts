@@ -212,7 +212,7 @@ export function serviceAccountGroups(namespace: string): string[] {
 export function describeAccess(a: ResourceAttributes): string {
   const resource = `${a.resource ?? ''}${a.subresource === undefined ? '' : `/${a.subresource}`}`;
   const qualified = a.group === undefined || a.group === '' ? resource : `${resource}.${a.group}`;
-  const name = a.name === undefined ? '' : ` ${a.name}`;
+  const name = a.name === undefined || a.name === '*' ? '' : ` ${a.name}`;
   const where = a.namespace === undefined ? '' : ` in namespace ${a.namespace}`;
   return `${a.verb} ${qualified}${name}${where}`;
 }

@@ -3,6 +3,7 @@
  * reported as not-checked with the reason, never dropped. Read-only: checks only GET, plus POST
  * of access reviews (which change nothing).
  */
+import { setMaxListeners } from 'node:events';
 import { KubemetricsError } from '../errors.js';
 import type { DoctorGroup } from './apis.js';
 import type { DoctorCheck } from './check.js';
@@ -79,6 +80,8 @@ async function runOne(check: DoctorCheck, context: DoctorContext, timeoutMs: num
 export async function runDoctor(cluster: DoctorCluster, options: DoctorRunOptions): Promise<DoctorReport> {
   const checks = selectChecks(options.checks ?? CHECKS, options.only);
   const controller = new AbortController();
+  // Every concurrent request listens on this one signal; dozens in flight is the design, not a leak.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const context = new DoctorContext(

@@ -11,6 +11,7 @@ import { UsageError } from '../usage-error.js';
 import { capacityCommand } from './capacity.js';
 import { topCommand } from './top.js';
 import { MetricsClient } from '../../client/index.js';
+import { registerDemoAPIServices } from '../demo-apiservices.js';
 import { mountDemoMetricsApi, type DemoWorkload } from '../demo-metrics-api.js';
 import { renderTable } from '../table.js';
 
@@ -93,11 +94,13 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     }
     const workload = mountDemoMetricsApi(cluster, fixture.pods);
     if (workload !== undefined) await showCustomMetric(cluster.kubeconfigPath, workload, io, bold);
+    await registerDemoAPIServices(cluster);
     writeLine(io.stdout);
     if (keep) {
       writeLine(io.stdout, `The demo cluster keeps running. Try:`);
       writeLine(io.stdout, `  export KUBECONFIG=${cluster.kubeconfigPath}`);
       writeLine(io.stdout, `  kubemetrics top pods -A --containers    # or: kubectl get nodes`);
+      writeLine(io.stdout, `  kubemetrics doctor                      # the metrics APIs checked end to end`);
       writeLine(io.stdout, `Press Ctrl-C to stop it.`);
       await new Promise<void>((resolve) =>
         io.signal.addEventListener('abort', () => resolve(), { once: true }),
