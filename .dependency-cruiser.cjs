@@ -35,6 +35,8 @@ module.exports = {
     layer('testing', ['quantity', 'api', 'x509']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
+    // doctor reads the cluster through an injected interface; the CLI wires the client to it.
+    layer('doctor', ['quantity', 'api', 'client']),
     layer('cli', [
       'quantity',
       'api',
@@ -45,6 +47,7 @@ module.exports = {
       'providers',
       'testing',
       'http',
+      'doctor',
     ]),
     {
       // Providers are written against the public `kubemetrics/apiserver` API, the one

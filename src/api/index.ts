@@ -9,5 +9,8 @@ export * from './discovery.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
 export { formatGoDuration, formatGoDurationNanos, parseGoDuration } from './go-duration.js';
+export * from './apiregistration.js';
+export * from './service.js';
+export * from './rbac.js';
 export * from './autoscaling.js';
 export * from './apps.js';

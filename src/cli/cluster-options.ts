@@ -7,7 +7,12 @@
  * tools/clientcmd overrides.go, RecommendedConfigOverrideFlags).
  */
 import path from 'node:path';
-import type { KubeConfigOverrides, MetricsClient } from '../client/index.js';
+import type {
+  KubeConfig,
+  KubeConfigOverrides,
+  MetricsClient,
+  MetricsClientOptions,
+} from '../client/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
 import { parseVerbosity, REQUEST_LOG_LEVEL } from './verbosity.js';
@@ -135,21 +140,33 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
   };
 }
 
-/**
- * Builds a client the way kubectl finds its credentials, with the environment the CLI was given.
- * With `-v=6` or more the config source and every request are logged to stderr until the client
- * is closed.
- */
-export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
-  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
-  const { kubeConfigSource, loadKubeConfig, MetricsClient } = await import('../client/index.js');
-  const kubeConfig = loadKubeConfig({
+/** Loads the kubeconfig the way kubectl finds it, with the flags' overrides applied. */
+export async function loadClusterConfig(options: ClusterOptions, io: CliIO): Promise<KubeConfig> {
+  const { loadKubeConfig } = await import('../client/index.js');
+  return loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
     env: io.env,
     overrides: options.overrides,
   });
+}
+
+/**
+ * Builds a client the way kubectl finds its credentials, with the environment the CLI was given.
+ * With `-v=6` or more the config source and every request are logged to stderr until the client
+ * is closed.
+ */
+export async function connect(
+  options: ClusterOptions,
+  io: CliIO,
+  /** A config already loaded with {@link loadClusterConfig}, and client options to add (e.g. `retries`). */
+  preloaded?: { readonly kubeConfig: KubeConfig; readonly client?: MetricsClientOptions },
+): Promise<MetricsClient> {
+  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
+  const { kubeConfigSource, MetricsClient } = await import('../client/index.js');
+  const kubeConfig = preloaded?.kubeConfig ?? (await loadClusterConfig(options, io));
   const client = new MetricsClient(kubeConfig, {
+    ...preloaded?.client,
     timeoutMs: options.timeoutMs,
     // Timeout hints name the flag the user can change, not the library option.
     transport: { timeoutSetting: '--request-timeout' },

@@ -64,7 +64,7 @@ export type {
   ExternalMetricInfo,
   ExternalMetricResult,
 } from './custom-metrics.js';
-export { MetricsClient } from './metrics-client.js';
+export { MetricsClient, mapConcurrent } from './metrics-client.js';
 export type {
   CustomMetricRequest,
   CustomMetricSelectorRequest,

@@ -28,6 +28,8 @@ export class Authenticator {
   constructor(
     users: readonly TestUser[],
     private readonly anonymous: boolean,
+    /** RBAC bindings of the cluster, consulted after the users' own allow rules. */
+    private readonly rbac: (user: UserInfo, info: RequestInfo) => boolean = () => false,
   ) {
     for (const user of users) {
       this.byName.set(user.name, user);
@@ -77,10 +79,14 @@ export class Authenticator {
       user.groups.includes('system:authenticated')
     )
       return true;
+    return this.allowedByRules(user, info);
+  }
+
+  /** A declared user's allow rules (absent = everything), else the cluster's RBAC bindings. */
+  private allowedByRules(user: UserInfo, info: RequestInfo): boolean {
     const declared = this.byName.get(user.name);
-    if (declared === undefined) return false;
-    if (declared.allow === undefined) return true;
-    return declared.allow.some((rule) => ruleAllows(rule, info));
+    if (declared?.allow === undefined && declared !== undefined) return true;
+    return (declared?.allow ?? []).some((rule) => ruleAllows(rule, info)) || this.rbac(user, info);
   }
 
   /** True when `user` may do what `info` describes. */
@@ -89,10 +95,7 @@ export class Authenticator {
     // The cluster-admin binding of system:masters; reached by an impersonated --as-group too.
     if (user.groups.includes('system:masters')) return true;
     if (!info.isResourceRequest && PUBLIC_PATHS.test(info.path)) return true;
-    const declared = this.byName.get(user.name);
-    if (declared === undefined) return false;
-    if (declared.allow === undefined) return true;
-    return declared.allow.some((rule) => ruleAllows(rule, info));
+    return this.allowedByRules(user, info);
   }
 }
 

@@ -38,6 +38,7 @@ function issue(
   organizations: readonly string[],
   profile: 'server' | 'client',
   sans: { dnsNames: readonly string[]; ipAddresses: readonly string[] },
+  days = 365,
 ): KeyPair {
   const key = newCertificateKey();
   const certPem = issueCertificate({
@@ -45,7 +46,7 @@ function issue(
     key,
     issuer: { name: ca.subjectDer, key: ca },
     profile,
-    days: 365,
+    days,
     ...sans,
   });
   return { certPem, keyPem: key.keyPem };
@@ -56,12 +57,21 @@ function issue(
  */
 export function issueServerCertificate(
   ca: CertificateAuthority,
-  hosts: { dnsNames?: readonly string[]; ipAddresses?: readonly string[] },
+  hosts: {
+    dnsNames?: readonly string[];
+    ipAddresses?: readonly string[];
+    /** Days from now until it expires (default 365); 0 or less gives an already expired certificate. */
+    notAfterDays?: number;
+  },
 ): KeyPair {
-  return issue(ca, hosts.dnsNames?.[0] ?? hosts.ipAddresses?.[0] ?? 'kubemetrics-test', [], 'server', {
-    dnsNames: hosts.dnsNames ?? [],
-    ipAddresses: hosts.ipAddresses ?? [],
-  });
+  return issue(
+    ca,
+    hosts.dnsNames?.[0] ?? hosts.ipAddresses?.[0] ?? 'kubemetrics-test',
+    [],
+    'server',
+    { dnsNames: hosts.dnsNames ?? [], ipAddresses: hosts.ipAddresses ?? [] },
+    hosts.notAfterDays,
+  );
 }
 
 /** A client certificate the test cluster maps to user `CN=userName`, groups = `O` attributes. */

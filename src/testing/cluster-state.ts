@@ -17,6 +17,15 @@ import type {
   StatefulSet,
   VersionInfo,
 } from '../api/index.js';
+import {
+  aggregationEndpoints,
+  createAggregationStores,
+  isAggregationKind,
+  storeOfKind,
+  type AggregationKinds,
+  type AggregationStores,
+  type ClusterObject,
+} from './aggregation-state.js';
 import type { ConfigMap } from './config-map.js';
 import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js';
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
@@ -31,6 +40,9 @@ export interface ScalingKinds {
   StatefulSet: StatefulSet;
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
 }
+
+/** Every kind {@link ClusterState.upsertObject} stores. */
+export type ClusterKinds = ScalingKinds & AggregationKinds;
 
 /** An API group/version served by a test's own handler, like an aggregated APIService. */
 export interface APIServiceRegistration {
@@ -62,6 +74,10 @@ export interface ClusterStateOptions {
   readonly metricsVersions: readonly string[];
   readonly watchWindow: number;
   readonly version: VersionInfo;
+  /** APIServices, Services, EndpointSlices, Secrets and RBAC objects, stored by kind. */
+  readonly objects?: readonly ClusterObject[] | undefined;
+  /** Start with kube-apiserver's bootstrap roles and bindings (default true). */
+  readonly bootstrapRbac?: boolean | undefined;
 }
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE];
@@ -75,6 +91,7 @@ function namespaceObject(name: string, creationTimestamp?: string): Namespace {
 export class ClusterState {
   readonly clock = new RevisionClock();
   readonly stores: CoreStores;
+  readonly aggregation: AggregationStores;
   readonly apps: AppsStores;
   readonly autoscaling: AutoscalingStores;
   readonly version: VersionInfo;
@@ -139,11 +156,18 @@ export class ClusterState {
     this.apps.replicaSets.replaceAll(options.replicaSets ?? []);
     this.apps.statefulSets.replaceAll(options.statefulSets ?? []);
     this.autoscaling.horizontalPodAutoscalers.replaceAll(options.horizontalPodAutoscalers ?? []);
+    this.aggregation = createAggregationStores(store, options.bootstrapRbac ?? true);
+    for (const object of options.objects ?? []) {
+      const namespace = object.metadata.namespace;
+      if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
+      storeOfKind(this.aggregation, object.kind).upsert(object);
+    }
 
     for (const endpoint of [
       ...coreEndpoints(this.stores),
       ...appsEndpoints(this.apps),
       ...autoscalingEndpoints(this.autoscaling),
+      ...aggregationEndpoints(this.aggregation),
     ])
       this.endpoints.set(endpointKey(endpoint), endpoint);
     for (const version of this.metricsVersions) {
@@ -207,6 +231,11 @@ export class ClusterState {
       add(group, version, [...served, ...resources.filter((r) => !names.has(r.name))]);
     }
     for (const s of this.apiServices.values()) add(s.group, s.version, s.resources);
+    // Groups of APIService objects are listed whether or not their server answers, as kube-aggregator does.
+    for (const { object } of this.aggregation.apiServices.all()) {
+      const { group = '', version = '' } = object.spec;
+      if (group !== '' && groups.get(group)?.get(version) === undefined) add(group, version, []);
+    }
     return [...groups].map(([name, versions]) => ({
       name,
       versions: [...versions].map(([version, resources]) => ({ version, resources })),
@@ -254,13 +283,24 @@ export class ClusterState {
     return this.stores.configMaps.delete(namespace, name);
   }
 
-  /** Adds or replaces a Deployment, ReplicaSet, StatefulSet or HPA; its namespace is created if missing. */
-  upsertObject<K extends keyof ScalingKinds>(kind: K, object: ScalingKinds[K]): void {
-    this.ensureNamespace(object.metadata.namespace ?? 'default');
-    (this.scalingStore(kind) as unknown as ResourceStore<ScalingKinds[K]>).upsert(object);
+  /**
+   * Adds or replaces an object of a kind stored by kind: Deployment, ReplicaSet, StatefulSet,
+   * HorizontalPodAutoscaler, and the aggregation/RBAC kinds (APIService, Service, EndpointSlice,
+   * Secret, Role, RoleBinding, ClusterRole, ClusterRoleBinding). Its namespace is created if missing.
+   */
+  upsertObject<K extends keyof ClusterKinds>(kind: K, object: ClusterKinds[K]): void {
+    const namespace = object.metadata.namespace;
+    if (isAggregationKind(kind)) {
+      if (namespace !== undefined && namespace !== '') this.ensureNamespace(namespace);
+      storeOfKind(this.aggregation, kind).upsert(object);
+      return;
+    }
+    this.ensureNamespace(namespace ?? 'default');
+    (this.scalingStore(kind) as unknown as ResourceStore<ClusterKinds[K]>).upsert(object);
   }
 
-  deleteObject(kind: keyof ScalingKinds, namespace: string, name: string): boolean {
+  deleteObject(kind: keyof ClusterKinds, namespace: string, name: string): boolean {
+    if (isAggregationKind(kind)) return storeOfKind(this.aggregation, kind).delete(namespace, name);
     return this.scalingStore(kind).delete(namespace, name);
   }
 
@@ -289,7 +329,7 @@ export class ClusterState {
   compact(): void {
     this.clock.next();
     type AnyStore = ResourceStore<{ metadata: Node['metadata'] }>;
-    const groups: object[] = [this.stores, this.apps, this.autoscaling];
+    const groups: object[] = [this.stores, this.apps, this.autoscaling, this.aggregation];
     for (const group of groups) for (const store of Object.values(group) as AnyStore[]) store.compact();
   }
 
@@ -323,6 +363,13 @@ const REVIEW_GROUPS: readonly (readonly [string, string, readonly APIResource[]]
         singularName: 'subjectaccessreview',
         namespaced: false,
         kind: 'SubjectAccessReview',
+        verbs: ['create'],
+      },
+      {
+        name: 'selfsubjectaccessreviews',
+        singularName: 'selfsubjectaccessreview',
+        namespaced: false,
+        kind: 'SelfSubjectAccessReview',
         verbs: ['create'],
       },
     ],

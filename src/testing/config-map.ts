@@ -38,6 +38,12 @@ export interface FrontProxyOptions {
    * one that signs `clientCert: true` users), when the cluster runs TLS.
    */
   readonly clientCaPem?: string | undefined;
+  /**
+   * The certificate the cluster presents when it forwards a request to an aggregated API server
+   * registered by an APIService (kube-apiserver's `--proxy-client-cert-file`); signed by `caPem`.
+   * Without it forwarded requests carry no client certificate and the server answers 401.
+   */
+  readonly proxyClient?: { readonly certPem: string; readonly keyPem: string } | undefined;
 }
 
 /** Builds `kube-system/extension-apiserver-authentication` with kube-apiserver's keys. */

@@ -9,6 +9,7 @@ export type { TestClusterOptions, TestUser, AllowRule } from './options.js';
 export { EXTENSION_APISERVER_AUTHENTICATION } from './config-map.js';
 export type { ConfigMap, FrontProxyOptions } from './config-map.js';
 export type { FaultSpec } from './faults.js';
+export type { ClusterObject } from './aggregation-state.js';
 export type { RequestRecord } from './server.js';
 export { buildCluster, demoCluster } from './fixtures.js';
 export type { BuildClusterOptions, ClusterFixture } from './fixtures.js';

@@ -1,4 +1,5 @@
 /** Options of {@link startTestCluster}: what the cluster holds, who may call it, how it listens. */
+import type { ClusterObject } from './aggregation-state.js';
 import type { ConfigMap, FrontProxyOptions } from './config-map.js';
 import type {
   Deployment,
@@ -87,6 +88,19 @@ export interface TestClusterOptions {
    * TLS), like a cluster started without `--requestheader-*` flags.
    */
   frontProxy?: FrontProxyOptions;
+  /**
+   * APIServices (apiregistration.k8s.io/v1), Services, EndpointSlices (discovery.k8s.io/v1),
+   * Secrets and RBAC roles and bindings, each with its `kind`. APIServices with a service reference
+   * are served by forwarding to that Service's ready endpoint (see `syncAPIServices`).
+   */
+  objects?: ClusterObject[];
+  /**
+   * Start with kube-apiserver's bootstrap RBAC objects aggregated servers and the HPA rely on
+   * (system:auth-delegator, extension-apiserver-authentication-reader, the HPA controller's role
+   * and binding). Default true. SubjectAccessReviews and requests of users without their own
+   * `allow` rules are answered from the RBAC objects.
+   */
+  bootstrapRbac?: boolean;
   /** Change events kept per resource for watches resuming at a resourceVersion (default 1000); older → 410 Expired. */
   watchWindow?: number;
   /**

@@ -71,10 +71,16 @@ export function requestInfoFor(method: string, url: URL): RequestInfo {
     }
   }
   const resource = parts[0] ?? '';
-  const name = parts[1] ?? '';
+  let name = parts[1] ?? '';
   const subresource = parts[2] ?? '';
 
-  if (method === 'GET' && verb === 'get' && name === '') verb = 'list';
+  if (method === 'GET' && verb === 'get' && name === '') {
+    verb = 'list';
+    // A list or watch of one object by `fieldSelector=metadata.name=X` is authorized as a request
+    // for that name, so RBAC resourceNames rules allow it (k8s.io/apiserver pkg/endpoints/request
+    // requestinfo.go, RequiresExactMatch("metadata.name")).
+    name = exactNameSelector(url.searchParams.get('fieldSelector'));
+  }
   if (method === 'DELETE' && name === '') verb = 'deletecollection';
   if (verb === 'list') {
     const watch = url.searchParams.get('watch');
@@ -91,4 +97,11 @@ export function requestInfoFor(method: string, url: URL): RequestInfo {
     subresource,
     name,
   };
+}
+
+/** `X` of a field selector that is exactly `metadata.name=X` (or `==`), else ''. */
+function exactNameSelector(selector: string | null): string {
+  if (selector === null || selector.includes(',')) return '';
+  const match = /^\s*metadata\.name\s*==?\s*([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\s*$/.exec(selector);
+  return match?.[1] ?? '';
 }

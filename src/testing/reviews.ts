@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { failureStatus, isStatus } from '../api/index.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, UserInfo } from './auth.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJson, sendStatus } from './response.js';
 
@@ -57,7 +57,8 @@ export function isReview(info: RequestInfo): boolean {
     info.name === '' &&
     info.apiVersion === 'v1' &&
     ((info.apiGroup === 'authentication.k8s.io' && info.resource === 'tokenreviews') ||
-      (info.apiGroup === 'authorization.k8s.io' && info.resource === 'subjectaccessreviews'))
+      (info.apiGroup === 'authorization.k8s.io' &&
+        (info.resource === 'subjectaccessreviews' || info.resource === 'selfsubjectaccessreviews')))
   );
 }
 
@@ -66,6 +67,7 @@ export function serveReview(
   info: RequestInfo,
   req: IncomingMessage,
   res: ServerResponse,
+  requester: UserInfo,
 ): void {
   if (req.method !== 'POST') {
     sendStatus(
@@ -82,7 +84,9 @@ export function serveReview(
     const review =
       info.resource === 'tokenreviews'
         ? tokenReview(authenticator, body)
-        : subjectAccessReview(authenticator, body);
+        : info.resource === 'selfsubjectaccessreviews'
+          ? selfSubjectAccessReview(authenticator, body, requester)
+          : subjectAccessReview(authenticator, body);
     if (isStatus(review)) sendStatus(res, review);
     else sendJson(res, 201, JSON.stringify(review));
   });
@@ -120,17 +124,36 @@ function subjectAccessReview(
   const spec = object(body['spec']);
   const user = text(spec['user']);
   const groups = strings(spec['groups']);
-  const resource = spec['resourceAttributes'];
-  const nonResource = spec['nonResourceAttributes'];
   if (user === '' && groups.length === 0)
     return failureStatus(
       422,
       'SubjectAccessReview.authorization.k8s.io is invalid: spec.user: at least one of user or group must be specified',
     );
+  const info = requestAttributes(spec);
+  if (isStatus(info)) return info;
+  const allowed = authenticator.reviewAccess({ name: user, groups }, info);
+  return {
+    kind: 'SubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: allowed
+      ? { allowed: true, reason: "allowed by the test cluster's rules" }
+      : { allowed: false, reason: `no allow rule of the test cluster matches user "${user}"` },
+  };
+}
+
+/** The request a (Self)SubjectAccessReview asks about: exactly one of resource or non-resource attributes. */
+function requestAttributes(
+  spec: Json,
+  kind = 'SubjectAccessReview',
+): RequestInfo | ReturnType<typeof failureStatus> {
+  const resource = spec['resourceAttributes'];
+  const nonResource = spec['nonResourceAttributes'];
   if ((resource === undefined) === (nonResource === undefined))
     return failureStatus(
       422,
-      'SubjectAccessReview.authorization.k8s.io is invalid: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      `${kind}.authorization.k8s.io is invalid: exactly one of nonResourceAttributes or resourceAttributes must be specified`,
     );
   let info: RequestInfo;
   if (resource !== undefined) {
@@ -160,14 +183,28 @@ function subjectAccessReview(
       name: '',
     };
   }
-  const allowed = authenticator.reviewAccess({ name: user, groups }, info);
+  return info;
+}
+
+/** SelfSubjectAccessReview: the same question about the requester itself (201 with `status`). */
+function selfSubjectAccessReview(
+  authenticator: Authenticator,
+  body: Json,
+  requester: UserInfo,
+): Json | ReturnType<typeof failureStatus> {
+  if (body['kind'] !== 'SelfSubjectAccessReview')
+    return failureStatus(400, `expected kind SelfSubjectAccessReview, got ${JSON.stringify(body['kind'])}`);
+  const spec = object(body['spec']);
+  const info = requestAttributes(spec, 'SelfSubjectAccessReview');
+  if (isStatus(info)) return info;
+  const allowed = authenticator.authorize(requester, info);
   return {
-    kind: 'SubjectAccessReview',
+    kind: 'SelfSubjectAccessReview',
     apiVersion: 'authorization.k8s.io/v1',
     metadata: { creationTimestamp: null },
     spec,
     status: allowed
       ? { allowed: true, reason: "allowed by the test cluster's rules" }
-      : { allowed: false, reason: `no allow rule of the test cluster matches user "${user}"` },
+      : { allowed: false, reason: `no rule of the test cluster allows user "${requester.name}"` },
   };
 }

@@ -4,7 +4,10 @@
  * Unknown paths are a 404 Status, writes on the read-only resources a 405 Status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { aggregatedService, forward, groupVersionOfPath } from './aggregator.js';
+import type { UserInfo } from './auth.js';
 import type { ClusterState } from './cluster-state.js';
+import type { FrontProxyOptions } from './config-map.js';
 import {
   apiGroupDocument,
   apiGroupList,
@@ -21,9 +24,30 @@ import { serveWatch, type WatchRegistry } from './watch.js';
 
 export interface RouterContext {
   readonly state: ClusterState;
+  /** The front proxy the cluster forwards to aggregated API servers as. */
+  readonly frontProxy?: FrontProxyOptions | undefined;
   readonly watches: WatchRegistry;
   /** host:port as clients reach the server, for `/api`'s serverAddressByClientCIDRs. */
   readonly serverAddress: string;
+}
+
+/**
+ * Forwards a request under `/apis/<group>/<version>` to the server of an APIService object (unless
+ * a test's own handler is registered for that group/version); true when it did.
+ */
+export function forwardAggregated(
+  context: RouterContext,
+  path: string,
+  user: UserInfo,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  const gv = groupVersionOfPath(path);
+  if (gv === undefined || context.state.apiService(gv.group, gv.version) !== undefined) return false;
+  const apiService = aggregatedService(context.state.aggregation, gv.group, gv.version);
+  if (apiService === undefined) return false;
+  forward({ stores: context.state.aggregation, frontProxy: context.frontProxy }, apiService, user, req, res);
+  return true;
 }
 
 const HEALTH = /^\/(healthz|livez|readyz)(\/.*)?$/;

@@ -17,7 +17,7 @@ import type { FaultInjector } from './faults.js';
 import { requestInfoFor } from './request-info.js';
 import { sendStatus } from './response.js';
 import { isReview, serveReview } from './reviews.js';
-import { route, type RouterContext } from './router.js';
+import { forwardAggregated, route, type RouterContext } from './router.js';
 
 /** One request as the cluster saw it. */
 export interface RequestRecord {
@@ -74,7 +74,8 @@ export function handleRequest(parts: PipelineParts, req: IncomingMessage, res: S
   if (!parts.authenticator.authorize(user, info)) return sendStatus(res, forbiddenStatus(user, info));
 
   try {
-    if (isReview(info)) return serveReview(parts.authenticator, info, req, res);
+    if (isReview(info)) return serveReview(parts.authenticator, info, req, res, user);
+    if (forwardAggregated(parts.router, url.pathname, user, req, res)) return;
     route(parts.router, info, url, req, res);
   } catch (error) {
     if (res.headersSent) {

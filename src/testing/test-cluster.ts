@@ -26,7 +26,9 @@ import {
   issueServerCertificate,
   type KeyPair,
 } from './certificates.js';
-import { ClusterState, type ScalingKinds } from './cluster-state.js';
+import { syncAvailability } from './aggregator.js';
+import { ClusterState, type ClusterKinds } from './cluster-state.js';
+import { rbacAllows } from './rbac-authorizer.js';
 import { extensionApiserverAuthentication, type ConfigMap } from './config-map.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
@@ -71,17 +73,26 @@ export interface TestCluster {
   upsertConfigMap(configMap: ConfigMap): void;
   deleteConfigMap(namespace: string, name: string): void;
   /**
-   * Adds or replaces a Deployment, ReplicaSet, StatefulSet or HorizontalPodAutoscaler (by `kind`);
-   * its namespace is created if missing. Feeds watches like the other mutations.
+   * Adds or replaces a Deployment, ReplicaSet, StatefulSet or HorizontalPodAutoscaler, or an
+   * APIService, Service, EndpointSlice, Secret, Role, RoleBinding, ClusterRole or
+   * ClusterRoleBinding (by `kind`); its namespace is created if missing. Feeds watches like the
+   * other mutations.
    */
-  upsertObject<K extends keyof ScalingKinds>(kind: K, object: ScalingKinds[K]): void;
-  deleteObject(kind: keyof ScalingKinds, namespace: string, name: string): void;
+  upsertObject<K extends keyof ClusterKinds>(kind: K, object: ClusterKinds[K]): void;
+  deleteObject(kind: keyof ClusterKinds, namespace: string, name: string): void;
   /**
    * Lists resources in discovery without serving them (requests answer 404 NotFound): lets
    * `kubectl apply --dry-run=client` map kinds such as Deployment or APIService. `group` `''` adds
    * to the core group (`/api/v1`).
    */
   declareResources(group: string, version: string, resources: APIResource[]): void;
+  /**
+   * One pass of kube-aggregator's availability controller: sets every APIService's `Available`
+   * condition (Passed, Local, ServiceNotFound, ServicePortError, EndpointsNotFound,
+   * MissingEndpoints, FailedDiscoveryCheck) from its Service, EndpointSlices and a discovery
+   * request to its server. Requests to an APIService whose condition is False answer 503.
+   */
+  syncAPIServices(): Promise<void>;
   /** Replaces all node metrics (metrics.k8s.io has no watch, so no events). */
   setNodeMetrics(metrics: NodeMetrics[]): void;
   setPodMetrics(metrics: PodMetrics[]): void;
@@ -191,6 +202,8 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     statefulSets: options.statefulSets,
     horizontalPodAutoscalers: options.horizontalPodAutoscalers,
     metricsVersions: options.metricsVersions ?? ['v1beta1', 'v1'],
+    objects: options.objects,
+    bootstrapRbac: options.bootstrapRbac,
     watchWindow: options.watchWindow ?? 1000,
     version: { ...DEFAULT_VERSION_INFO, ...options.version },
   });
@@ -217,7 +230,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   if (!hasOwn && (options.frontProxy !== undefined || ca !== undefined))
     state.upsertConfigMap(extensionApiserverAuthentication(options.frontProxy, ca?.certPem));
 
-  const authenticator = new Authenticator(users, options.anonymous ?? false);
+  const authenticator = new Authenticator(users, options.anonymous ?? false, (user, info) =>
+    rbacAllows(state.aggregation, user, info),
+  );
   const faults = new FaultInjector();
   const watches = new WatchRegistry(options.watchBookmarkIntervalMs);
   const log: RequestRecord[] = [];
@@ -225,6 +240,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   const router = {
     state,
     watches,
+    frontProxy: options.frontProxy,
     get serverAddress() {
       return serverAddress;
     },
@@ -305,6 +321,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     upsertObject: (kind, object) => state.upsertObject(kind, object),
     deleteObject: (kind, namespace, name) => void state.deleteObject(kind, namespace, name),
     declareResources: (group, version, resources) => state.declareResources(group, version, resources),
+    syncAPIServices: () => syncAvailability({ stores: state.aggregation, frontProxy: options.frontProxy }),
     setNodeMetrics: (metrics) => state.setNodeMetrics(metrics),
     setPodMetrics: (metrics) => state.setPodMetrics(metrics),
     compact: () => state.compact(),

@@ -105,6 +105,7 @@ export interface CertificateRequest {
   /** Omitted: self-signed (a CA). */
   readonly issuer?: Issuer | undefined;
   readonly profile: 'ca' | 'server' | 'client';
+  /** Validity from now; 0 or less writes an already expired certificate (valid for a year before). */
   readonly days: number;
   readonly dnsNames?: readonly string[] | undefined;
   readonly ipAddresses?: readonly string[] | undefined;
@@ -139,6 +140,10 @@ function toPem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
+function notBefore(now: number, days: number): number {
+  return days > 0 ? now - 3_600_000 : now + (days - 365) * 86_400_000;
+}
+
 /** Writes and signs one certificate; returns its PEM. */
 export function issueCertificate(request: CertificateRequest): string {
   const issuer: Issuer = request.issuer ?? { name: request.subject, key: request.key };
@@ -152,8 +157,9 @@ export function issueCertificate(request: CertificateRequest): string {
     integer(serial),
     algorithm,
     issuer.name,
-    // Backdated an hour: clocks in a cluster are rarely in perfect agreement.
-    sequence(time(new Date(now - 3_600_000)), time(new Date(now + request.days * 86_400_000))),
+    // Backdated an hour: clocks in a cluster are rarely in perfect agreement. An expired one (for
+    // tests of expiry checks) starts a year before its end.
+    sequence(time(new Date(notBefore(now, request.days))), time(new Date(now + request.days * 86_400_000))),
     request.subject,
     request.key.spki,
     explicit(3, sequence(...extensionsFor(request, issuer))),

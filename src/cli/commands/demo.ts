@@ -12,6 +12,7 @@ import { UsageError } from '../usage-error.js';
 import { capacityCommand } from './capacity.js';
 import { topCommand } from './top.js';
 import { MetricsClient } from '../../client/index.js';
+import { registerDemoAPIServices } from '../demo-apiservices.js';
 import { mountMetricsApis } from '../demo-metrics-api.js';
 import { renderTable } from '../table.js';
 
@@ -114,6 +115,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     }
     const query = demoCustomMetricQuery(fixture);
     if (query !== undefined) await showCustomMetric(cluster.kubeconfigPath, query, io, bold);
+    await registerDemoAPIServices(cluster);
     writeLine(io.stdout);
     if (keep) {
       writeLine(io.stdout, `The demo cluster keeps running. Try:`);
@@ -123,6 +125,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
         io.stdout,
         `  kubectl get hpa -A                      # '${DEMO_HPAS.stuck}' cannot compute its replicas`,
       );
+      writeLine(io.stdout, `  kubemetrics doctor                      # the metrics APIs checked end to end`);
       writeLine(io.stdout, `Press Ctrl-C to stop it.`);
       await new Promise<void>((resolve) =>
         io.signal.addEventListener('abort', () => resolve(), { once: true }),

@@ -7,6 +7,7 @@ import { apiserverInfo } from './apiserver-info.js';
 import { capacityInfo } from './capacity-info.js';
 import { completionInfo } from './completion-info.js';
 import { demoInfo } from './demo-info.js';
+import { doctorInfo } from './doctor-info.js';
 import { serveInfo } from './serve-info.js';
 import { snapshotInfo } from './snapshot-info.js';
 import { topInfo } from './top-info.js';
@@ -17,6 +18,7 @@ export const commands: readonly CommandInfo[] = [
   capacityInfo,
   snapshotInfo,
   demoInfo,
+  doctorInfo,
   apiserverInfo,
   serveInfo,
   completionInfo(() => commands),
