@@ -29,10 +29,12 @@ module.exports = {
     layer('http', ['api']),
     layer('apiserver', ['quantity', 'api', 'client', 'http']),
     layer('providers', ['quantity', 'api', 'client', 'apiserver', 'http']),
-    layer('service', ['quantity', 'api', 'client', 'report', 'http']),
+    layer('service', ['quantity', 'api', 'client', 'report', 'http', 'hpa', 'hpa-fetch']),
     layer('testing', ['quantity', 'api']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
+    // What the HPA controller fetches, fed into the pure calculation.
+    layer('hpa-fetch', ['quantity', 'api', 'client', 'hpa']),
     layer('cli', [
       'quantity',
       'api',
@@ -43,6 +45,8 @@ module.exports = {
       'providers',
       'testing',
       'http',
+      'hpa',
+      'hpa-fetch',
     ]),
     {
       name: 'no-test-imports-in-src',
