@@ -13,7 +13,7 @@
  * service's `/api/v1/hpas`.
  */
 import { Quantity } from '../quantity/index.js';
-import type { MetricProposal } from '../hpa/index.js';
+import { effectiveMetrics, type HorizontalPodAutoscalerSpec, type MetricProposal } from '../hpa/index.js';
 import type { HpaReplay } from './replay.js';
 
 const TIME_KEYS = new Set(['timestamp', 'startTime', 'lastTransitionTime', 'completeSince']);
@@ -43,15 +43,25 @@ function plainKey(key: string): string {
   return key.endsWith('Milli') ? key.slice(0, -'Milli'.length) : key;
 }
 
-/** A metric's target as people write it: `80%` or a quantity. */
-export function targetText(p: MetricProposal): string {
+/**
+ * A metric's target as the spec writes it (`80%`, `100Mi`): the quantity string itself, so
+ * `100Mi` stays `100Mi` as `kubectl get hpa` prints it; the milli-value only when the spec has none.
+ */
+export function targetText(p: MetricProposal, spec?: HorizontalPodAutoscalerSpec): string {
   if (p.target === undefined) return '<unset>';
   if (p.targetType === 'Utilization') return `${String(p.target)}%`;
+  const m = spec === undefined ? undefined : effectiveMetrics(spec)[p.index];
+  const source = m?.resource ?? m?.containerResource ?? m?.pods ?? m?.object ?? m?.external;
+  const written = p.targetType === 'Value' ? source?.target.value : source?.target.averageValue;
+  if (written !== undefined) return written;
   const milli = typeof p.target === 'bigint' ? p.target : BigInt(p.target);
   return Quantity.fromMilli(milli).toString();
 }
 
-/** A metric's current value the way the controller writes it into `status.currentMetrics`. */
+/**
+ * A metric's current value the way the controller writes it into `status.currentMetrics`: a
+ * percentage, or `NewMilliQuantity(value, DecimalSI)` (so 150Mi of memory reads 157286400).
+ */
 export function currentText(p: MetricProposal): string | undefined {
   const c = p.calculation;
   if (c === undefined) return undefined;
@@ -63,12 +73,12 @@ export function currentText(p: MetricProposal): string | undefined {
 }
 
 /** One metric, summarized: what it measured against what target, and what it proposes. */
-function metricSummary(p: MetricProposal, hint: string | undefined) {
+function metricSummary(p: MetricProposal, hint: string | undefined, spec: HorizontalPodAutoscalerSpec) {
   return {
     type: p.type,
     name: p.name,
     targetType: p.targetType,
-    target: p.target === undefined ? undefined : targetText(p),
+    target: p.target === undefined ? undefined : targetText(p, spec),
     current: currentText(p),
     usageRatio: p.calculation?.usageRatio,
     withinTolerance: p.calculation?.withinTolerance,
@@ -114,7 +124,7 @@ export function replaySummary(replay: HpaReplay): Record<string, unknown> {
     minReplicas: d?.minReplicas ?? replay.hpa.spec.minReplicas ?? 1,
     maxReplicas: replay.hpa.spec.maxReplicas,
     currentReplicas: replay.target.specReplicas,
-    metrics: (d?.metrics ?? []).map((p) => metricSummary(p, hints.get(p.index))),
+    metrics: (d?.metrics ?? []).map((p) => metricSummary(p, hints.get(p.index), replay.hpa.spec)),
     recommendedReplicas: d?.recommendedReplicas,
     desiredReplicas: d?.desiredReplicas,
     desiredReplicasRange: range !== undefined && range.min !== range.max ? range : undefined,
@@ -158,7 +168,7 @@ export function replayToPlain(replay: HpaReplay): Record<string, unknown> {
     metrics: (d?.metrics ?? []).map((p) => {
       const fetch = fetchOf.get(p.index);
       return {
-        ...metricSummary(p, fetch?.error?.hint),
+        ...metricSummary(p, fetch?.error?.hint, replay.hpa.spec),
         request: fetch?.request,
         skippedSamples: fetch?.skipped !== undefined && fetch.skipped.length > 0 ? fetch.skipped : undefined,
         calculation: p.calculation,

@@ -45,7 +45,8 @@ function band(p: MetricProposal): string {
 function metricSection(replay: HpaReplay, p: MetricProposal): string {
   const fetch = replay.fetches.find((f) => f.index === p.index);
   const lines: string[] = [];
-  const target = p.target === undefined ? 'no target' : `target ${p.targetType ?? ''} ${targetText(p)}`;
+  const target =
+    p.target === undefined ? 'no target' : `target ${p.targetType ?? ''} ${targetText(p, replay.hpa.spec)}`;
   lines.push(`Metric ${p.index + 1}: ${p.type} ${p.name}, ${target}`);
   if (fetch !== undefined && fetch.request !== 'none') lines.push(`  fetched: ${fetch.request}`);
   for (const s of fetch?.skipped ?? []) lines.push(`  no sample for pod ${s.pod}: ${s.reason}`);

@@ -17,7 +17,7 @@ function targets(replay: HpaReplay): string {
   if (metrics.length === 0) return replay.failure === undefined ? '<none>' : '<unknown>';
   return metrics
     .map((m) => {
-      const target = m.target === undefined ? '<unset>' : targetText(m);
+      const target = m.target === undefined ? '<unset>' : targetText(m, replay.hpa.spec);
       if (m.error !== undefined) return `${m.name}: <unknown>/${target}`;
       return `${m.name}: ${currentText(m) ?? '<unknown>'}/${target}→${m.proposedReplicas ?? '?'}`;
     })
