@@ -38,7 +38,7 @@ function pod(name: string, app: string, requests: Record<string, string>): Pod {
       startTime: HOUR_AGO,
       conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: HOUR_AGO }],
     },
-  } as Pod;
+  };
 }
 
 function usage(name: string, cpu: string, memory: string): PodMetrics {
@@ -47,7 +47,7 @@ function usage(name: string, cpu: string, memory: string): PodMetrics {
     timestamp: new Date(Date.now() - 10_000).toISOString(),
     window: '30s',
     containers: [{ name: 'main', usage: { cpu, memory } }],
-  } as PodMetrics;
+  };
 }
 
 function hpa(
