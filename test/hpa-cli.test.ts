@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment, HorizontalPodAutoscaler, Pod, PodMetrics } from '../src/api/index.js';
 import { startTestCluster, type TestCluster } from '../src/testing/index.js';
-import { assertBinaryBuilt, runBinary } from './helpers/cli.js';
+import { assertBinaryBuilt, finished, runBinary, startBinary } from './helpers/cli.js';
 import { columns, lines, runKubectl } from './helpers/kubectl.js';
 import { KUBECTL, needPeer } from './helpers/peers.js';
 
@@ -300,6 +300,47 @@ describe('kubemetrics hpa explain', () => {
     );
     const doc = JSON.parse(stdout) as { metrics: { proposedReplicas: number; withinTolerance: boolean }[] };
     expect(doc.metrics[0]).toMatchObject({ proposedReplicas: 2, withinTolerance: true });
+  });
+});
+
+describe('kubemetrics hpa --watch', () => {
+  it('off a terminal, -o json is one document per refresh; the watched time grows; SIGINT ends it with 0', async () => {
+    const child = startBinary([
+      'hpa',
+      'explain',
+      'cache',
+      '-n',
+      'shop',
+      '-o',
+      'json',
+      '--watch',
+      '1s',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    const docs: Record<string, unknown>[] = [];
+    let buffer = '';
+    const done = finished(child);
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          docs.push(JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>);
+          buffer = buffer.slice(newline + 1);
+          if (docs.length === 2) resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(0);
+    const [first, second] = docs as [Record<string, unknown>, Record<string, unknown>];
+    expect(first['refreshedAt']).toBeDefined();
+    expect(first['watchedSeconds']).toBe(0);
+    expect(second['watchedSeconds'] as number).toBeGreaterThanOrEqual(1);
+    // Not yet watched for the 300 s window: still a range.
+    expect(second['desiredReplicasRange']).toEqual({ min: 5, max: 6 });
   });
 });
 
