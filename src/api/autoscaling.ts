@@ -74,9 +74,12 @@ export interface MetricValueStatus {
   averageUtilization?: number;
 }
 
-/** One entry of `status.currentMetrics`, in the order of `spec.metrics`. */
+/**
+ * One entry of `status.currentMetrics`, in the order of `spec.metrics`. Type `''` is the empty entry
+ * the controller leaves for a metric it could not compute (the zero `MetricStatus`).
+ */
 export interface MetricStatus {
-  type: MetricSourceType;
+  type: MetricSourceType | '';
   resource?: { name: string; current: MetricValueStatus };
   containerResource?: { name: string; container: string; current: MetricValueStatus };
   pods?: { metric: MetricIdentifier; current: MetricValueStatus };

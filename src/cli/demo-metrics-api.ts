@@ -1,70 +1,76 @@
 /**
- * The demo's metrics API server: the memory provider serves an `http_requests` custom metric for
- * the pods of one Deployment, mounted into the local cluster as the custom.metrics.k8s.io
- * APIService (the local cluster authenticates in front of it, as kube-apiserver's aggregator does).
+ * The project's own metrics API server (the memory provider) mounted into a local test cluster as
+ * the custom.metrics.k8s.io (v1beta2, preferred, and v1beta1) and external.metrics.k8s.io (v1beta1)
+ * APIServices, serving a fixture's custom and external metric values — what the demo does, and what
+ * tests use to give HPAs the metrics they read. The local cluster authenticates in front of it, as
+ * kube-apiserver's aggregator does.
  */
-import type { Pod } from '../api/index.js';
+import type { APIResource } from '../api/index.js';
 import { createMetricsApiServer } from '../apiserver/index.js';
 import { MemoryMetricsProvider } from '../providers/memory/index.js';
-import type { TestCluster } from '../testing/index.js';
+import type { FixtureCustomMetric, FixtureExternalMetric, TestCluster } from '../testing/index.js';
 
-export interface DemoWorkload {
-  readonly namespace: string;
-  /** A label selector matching exactly the workload's pods. */
-  readonly labelSelector: string;
-  readonly pods: number;
+export interface MetricValues {
+  readonly customMetrics: readonly FixtureCustomMetric[];
+  readonly externalMetrics: readonly FixtureExternalMetric[];
 }
 
-/** The Deployment (by ReplicaSet pod-template-hash) with the most running pods. */
-function pickWorkload(pods: readonly Pod[]): { namespace: string; hash: string; pods: Pod[] } | undefined {
-  const groups = new Map<string, Pod[]>();
-  for (const pod of pods) {
-    const hash = pod.metadata.labels?.['pod-template-hash'];
-    if (hash === undefined || pod.status?.phase !== 'Running') continue;
-    const key = `${pod.metadata.namespace ?? 'default'}/${hash}`;
-    groups.set(key, [...(groups.get(key) ?? []), pod]);
-  }
-  let best: [string, Pod[]] | undefined;
-  for (const entry of groups) if (best === undefined || entry[1].length > best[1].length) best = entry;
-  if (best === undefined) return undefined;
-  const [namespace, hash] = best[0].split('/') as [string, string];
-  return { namespace, hash, pods: best[1] };
-}
-
-/** Serves `pods/http_requests` for one workload of the demo cluster; undefined if it has none. */
-export function mountDemoMetricsApi(cluster: TestCluster, pods: readonly Pod[]): DemoWorkload | undefined {
-  const workload = pickWorkload(pods);
-  if (workload === undefined) return undefined;
-  const memory = new MemoryMetricsProvider();
-  workload.pods.forEach((pod, i) => {
-    memory.setCustomMetric({
-      groupResource: 'pods',
-      namespace: workload.namespace,
-      name: pod.metadata.name!,
-      metric: 'http_requests',
-      // Requests per second, deterministic: 12.5, 25, 37.5, ... (exact quantities, e.g. 12500m).
-      value: `${(i + 1) * 12500}m`,
-      labels: pod.metadata.labels,
-    });
+/** Discovery entries as an adapter lists them: `<resource>/<metric>` and external metric names. */
+function discoveryResources(provider: MemoryMetricsProvider): {
+  custom: APIResource[];
+  external: APIResource[];
+} {
+  const custom = provider.listCustomMetrics().map((m) => {
+    const resource =
+      m.groupResource.group === ''
+        ? m.groupResource.resource
+        : `${m.groupResource.resource}.${m.groupResource.group}`;
+    return {
+      name: `${resource}/${m.metric}`,
+      singularName: '',
+      namespaced: m.namespaced,
+      kind: 'MetricValueList',
+      verbs: ['get'],
+    };
   });
-  const server = createMetricsApiServer({ providers: { custom: memory }, objectLister: memory.objectLister });
+  const external = provider.listExternalMetrics().map((m) => ({
+    name: m.metric,
+    singularName: '',
+    namespaced: true,
+    kind: 'ExternalMetricValueList',
+    verbs: ['get'],
+  }));
+  return { custom, external };
+}
+
+/**
+ * Serves `values` through the cluster; returns the provider, whose values a test may change
+ * (`setCustomMetric`, `deleteCustomMetric`, ...) to see what an HPA would then read. Discovery lists
+ * the metrics known at mount time.
+ */
+export function mountMetricsApis(cluster: TestCluster, values: MetricValues): MemoryMetricsProvider {
+  const provider = new MemoryMetricsProvider({
+    custom: values.customMetrics,
+    external: values.externalMetrics,
+  });
+  const server = createMetricsApiServer({
+    providers: { custom: provider, external: provider },
+    objectLister: provider.objectLister,
+  });
+  const { custom, external } = discoveryResources(provider);
+  // Registration order is discovery's order: v1beta2 first makes it the preferred version.
+  for (const version of ['v1beta2', 'v1beta1'])
+    cluster.registerAPIService({
+      group: 'custom.metrics.k8s.io',
+      version,
+      resources: custom,
+      handler: server.handler,
+    });
   cluster.registerAPIService({
-    group: 'custom.metrics.k8s.io',
-    version: 'v1beta2',
-    resources: [
-      {
-        name: 'pods/http_requests',
-        singularName: '',
-        namespaced: true,
-        kind: 'MetricValueList',
-        verbs: ['get'],
-      },
-    ],
+    group: 'external.metrics.k8s.io',
+    version: 'v1beta1',
+    resources: external,
     handler: server.handler,
   });
-  return {
-    namespace: workload.namespace,
-    labelSelector: `pod-template-hash=${workload.hash}`,
-    pods: workload.pods.length,
-  };
+  return provider;
 }

@@ -12,6 +12,7 @@
 import type {
   Container,
   ContainerStatus,
+  Event,
   Namespace,
   Node,
   NodeMetrics,
@@ -52,6 +53,8 @@ import {
   quantityNanos,
   type PodRequests,
 } from './fixture-scheduling.js';
+import { demoHpas } from './demo-hpas.js';
+import { buildHpas, type HpaFixture } from './fixture-hpas.js';
 import { workloadsFromPods, type FixtureWorkloads } from './fixture-workloads.js';
 import { SeededRandom } from './seeded-random.js';
 
@@ -81,10 +84,19 @@ export interface BuildClusterOptions {
   pendingPods?: number;
   /** Job pods that Succeeded or Failed; default 2% of application pods. */
   terminalPods?: number;
+  /**
+   * HorizontalPodAutoscalers over Deployments whose pods are all Running, Ready and sampled, of
+   * every autoscaling/v2 metric type, with their statuses and the custom and external metric values
+   * they read (fixture-hpas.ts). Default 0. Drawn with their own PRNG: the rest of the fixture is
+   * the same with or without them.
+   */
+  hpas?: number;
 }
 
 /** What {@link buildCluster} returns; spread it into `startTestCluster`'s options. */
-export interface ClusterFixture extends FixtureWorkloads {
+export interface ClusterFixture extends FixtureWorkloads, HpaFixture {
+  /** Events about the fixture's objects (the demo's stuck HPA); absent when there are none. */
+  events?: Event[];
   nodes: Node[];
   pods: Pod[];
   nodeMetrics: NodeMetrics[];
@@ -310,6 +322,7 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     'notReadyNodes',
     'pendingPods',
     'terminalPods',
+    'hpas',
   ] as const) {
     checkCount(key, options[key]);
   }
@@ -631,29 +644,43 @@ export function buildCluster(options: BuildClusterOptions): ClusterFixture {
     status: { phase: 'Active' },
   }));
 
+  const workloads = workloadsFromPods(pods);
+  const hpas = buildHpas({
+    count: options.hpas ?? 0,
+    // A PRNG of their own (seed offset by the ASCII of "HPA"), so adding HPAs changes nothing else.
+    seed: (options.seed ?? 1) + 0x485041,
+    now,
+    pods,
+    podMetrics,
+    deployments: workloads.deployments,
+  });
   return {
     nodes: plans.map((p) => p.node),
     pods,
     nodeMetrics,
     podMetrics,
     namespaces,
-    ...workloadsFromPods(pods),
+    ...workloads,
+    ...hpas,
   };
 }
 
 /**
  * The cluster the CLI demo shows: 20 nodes, about 600 pods in 8 namespaces, one node without
- * metrics. Timestamps are relative to `now` (default: the current time) so ages look fresh.
+ * metrics, and three HPAs (demo-hpas.ts: two working, one stuck). Timestamps are relative to `now` (default: the current time) so ages look fresh.
  */
 export function demoCluster(options: { now?: Date; seed?: number } = {}): ClusterFixture {
-  return buildCluster({
+  const seed = options.seed ?? 42;
+  const now = options.now ?? new Date();
+  const fixture = buildCluster({
     nodes: 20,
     podsPerNode: 30,
     namespaces: 8,
-    seed: options.seed ?? 42,
-    now: options.now ?? new Date(),
+    seed,
+    now,
     nodesWithoutMetrics: 1,
   });
+  return { ...fixture, ...demoHpas({ ...fixture, now: now.getTime(), seed }) };
 }
 
 function namespaceNames(count: number): string[] {

@@ -12,6 +12,10 @@ export type { FaultSpec } from './faults.js';
 export type { RequestRecord } from './server.js';
 export { buildCluster, demoCluster } from './fixtures.js';
 export type { BuildClusterOptions, ClusterFixture } from './fixtures.js';
+export { FIXTURE_METRICS } from './fixture-hpas.js';
+export type { FixtureCustomMetric, FixtureExternalMetric, HpaFixture } from './fixture-hpas.js';
+export { DEMO_HPAS } from './demo-hpas.js';
+export type { FixtureWorkloads } from './fixture-workloads.js';
 export { buildKubeconfig, KUBECONFIG_CONTEXT } from './kubeconfig.js';
 export type { KubeconfigSpec } from './kubeconfig.js';
 export {

@@ -4,24 +4,44 @@
  * the tool does without a cluster of their own.
  */
 import { parseArgs } from 'node:util';
-import { demoCluster, startTestCluster } from '../../testing/index.js';
+import { labelSelectorFromWire } from '../../api/index.js';
+import { DEMO_HPAS, demoCluster, startTestCluster, type ClusterFixture } from '../../testing/index.js';
 import { EXIT_OK, type Command } from '../command.js';
 import { colorEnabled, writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { capacityCommand } from './capacity.js';
 import { topCommand } from './top.js';
 import { MetricsClient } from '../../client/index.js';
-import { mountDemoMetricsApi, type DemoWorkload } from '../demo-metrics-api.js';
+import { mountMetricsApis } from '../demo-metrics-api.js';
 import { renderTable } from '../table.js';
+
+/** Where the demo's Pods-metric HPA looks: its namespace and its target's pod selector. */
+export interface CustomMetricQuery {
+  readonly namespace: string;
+  readonly labelSelector: string;
+  readonly metric: string;
+}
+
+/** The `api-requests` HPA's metric query, as the controller builds it from the scale selector. */
+export function demoCustomMetricQuery(fixture: ClusterFixture): CustomMetricQuery | undefined {
+  const hpa = fixture.horizontalPodAutoscalers.find((h) => h.metadata.name === DEMO_HPAS.custom);
+  const metric = hpa?.spec.metrics?.[0]?.pods?.metric.name;
+  const namespace = hpa?.metadata.namespace;
+  const target = fixture.deployments.find(
+    (d) => d.metadata.namespace === namespace && d.metadata.name === hpa?.spec.scaleTargetRef.name,
+  );
+  if (target === undefined || namespace === undefined || metric === undefined) return undefined;
+  return { namespace, metric, labelSelector: labelSelectorFromWire(target.spec.selector).toString() };
+}
 
 /** Queries the demo's custom metric the way the HPA does: pods by label selector. */
 async function showCustomMetric(
   kubeconfig: string,
-  workload: DemoWorkload,
+  workload: CustomMetricQuery,
   io: CliIO,
   bold: (s: string) => string,
 ): Promise<void> {
-  const path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${workload.namespace}/pods/*/http_requests?labelSelector=${workload.labelSelector}`;
+  const path = `/apis/custom.metrics.k8s.io/v1beta2/namespaces/${workload.namespace}/pods/*/${workload.metric}?labelSelector=${workload.labelSelector}`;
   writeLine(io.stdout);
   writeLine(
     io.stdout,
@@ -33,7 +53,7 @@ async function showCustomMetric(
     const values = await client.getCustomMetricBySelector({
       resource: 'pods',
       namespace: workload.namespace,
-      metric: 'http_requests',
+      metric: workload.metric,
       labelSelector: workload.labelSelector,
       signal: io.signal,
     });
@@ -70,11 +90,12 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   }
   const fixture = demoCluster();
   const cluster = await startTestCluster(fixture);
+  mountMetricsApis(cluster, fixture);
   const bold = (s: string) => (colorEnabled(io) ? `\u001b[1m${s}\u001b[0m` : s);
   try {
     writeLine(
       io.stdout,
-      `Local demo cluster on ${cluster.url}: ${fixture.nodes.length} nodes, ${fixture.pods.length} pods, metrics-server style metrics.`,
+      `Local demo cluster on ${cluster.url}: ${fixture.nodes.length} nodes, ${fixture.pods.length} pods, metrics-server style metrics, ${fixture.horizontalPodAutoscalers.length} HPAs with custom metrics.`,
     );
     for (const [command, args] of DEMO_STEPS) {
       writeLine(io.stdout);
@@ -91,13 +112,17 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       if (lines.length > MAX_LINES) writeLine(io.stdout, `... (${lines.length - MAX_LINES} more lines)`);
       if (code !== EXIT_OK) return code;
     }
-    const workload = mountDemoMetricsApi(cluster, fixture.pods);
-    if (workload !== undefined) await showCustomMetric(cluster.kubeconfigPath, workload, io, bold);
+    const query = demoCustomMetricQuery(fixture);
+    if (query !== undefined) await showCustomMetric(cluster.kubeconfigPath, query, io, bold);
     writeLine(io.stdout);
     if (keep) {
       writeLine(io.stdout, `The demo cluster keeps running. Try:`);
       writeLine(io.stdout, `  export KUBECONFIG=${cluster.kubeconfigPath}`);
       writeLine(io.stdout, `  kubemetrics top pods -A --containers    # or: kubectl get nodes`);
+      writeLine(
+        io.stdout,
+        `  kubectl get hpa -A                      # '${DEMO_HPAS.stuck}' cannot compute its replicas`,
+      );
       writeLine(io.stdout, `Press Ctrl-C to stop it.`);
       await new Promise<void>((resolve) =>
         io.signal.addEventListener('abort', () => resolve(), { once: true }),
