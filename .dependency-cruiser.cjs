@@ -31,12 +31,14 @@ module.exports = {
     layer('http', ['api']),
     layer('apiserver', ['quantity', 'api', 'client', 'http', 'x509']),
     layer('providers', ['quantity', 'api', 'client', 'apiserver', 'http']),
-    layer('service', ['quantity', 'api', 'client', 'report', 'http']),
+    layer('service', ['quantity', 'api', 'client', 'report', 'http', 'hpa', 'hpa-fetch']),
     layer('testing', ['quantity', 'api', 'x509']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
     // doctor reads the cluster through an injected interface; the CLI wires the client to it.
     layer('doctor', ['quantity', 'api', 'client']),
+    // What the HPA controller fetches, fed into the pure calculation.
+    layer('hpa-fetch', ['quantity', 'api', 'client', 'hpa']),
     layer('cli', [
       'quantity',
       'api',
@@ -48,6 +50,8 @@ module.exports = {
       'testing',
       'http',
       'doctor',
+      'hpa',
+      'hpa-fetch',
     ]),
     {
       // Providers are written against the public `kubemetrics/apiserver` API, the one

@@ -104,3 +104,11 @@ export {
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './informer-backoff.js';
 export { classifyFailure, type Failure, type FailureReason } from './informer-failure.js';
 export { WatchIdleError, watchIdleTimeoutMs } from './watch.js';
+export { parseGroupVersion, RestMapper, versionPriority, type RestMapping } from './rest-mapper.js';
+export { decodeScale, getScale, scalePath, type ScaleResult } from './scale.js';
+export { chooseCustomMetricsVersion, HpaMetricsReader, type DescribedResource } from './hpa-metrics.js';
+export {
+  getHorizontalPodAutoscaler,
+  listHorizontalPodAutoscalers,
+  type HpaListOptions,
+} from './autoscaling.js';

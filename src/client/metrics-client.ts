@@ -442,7 +442,9 @@ export class MetricsClient {
     const version = await this.discovery.version(EXTERNAL_METRICS_GROUP, request);
     const body = await this.getRaw(externalMetricPath(version, request.namespace, request.metric), {
       ...call(request),
-      query: { metricLabelSelector: request.metricLabelSelector || undefined },
+      // external.metrics.k8s.io takes the metric's selector as `labelSelector` (k8s.io/metrics
+      // external_metrics client `List`), not `metricLabelSelector` as custom metrics do.
+      query: { labelSelector: request.metricLabelSelector || undefined },
     });
     return decodeItems(body, 'ExternalMetricValueList', decodeExternalMetricValue);
   }

@@ -140,6 +140,7 @@ export {
   capacityPlain,
   capacityScopeNote,
   capacityTable,
+  csvEscape,
   formatAmount,
 } from './print-capacity.js';
 export type { CapacityGrouping, CapacityView } from './print-capacity.js';

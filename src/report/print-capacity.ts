@@ -282,7 +282,8 @@ export function capacityTable(
   return { headers, rows, note: capacityScopeNote(model.scope, view) };
 }
 
-function csvEscape(value: string, separator: string): string {
+/** One CSV/TSV cell: quoted when it holds the separator, a quote or a line break (TSV: those become spaces). */
+export function csvEscape(value: string, separator: string): string {
   if (separator === '\t') return value.replace(/[\t\n\r]/g, ' ');
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

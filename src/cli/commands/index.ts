@@ -8,6 +8,7 @@ import { capacityInfo } from './capacity-info.js';
 import { completionInfo } from './completion-info.js';
 import { demoInfo } from './demo-info.js';
 import { doctorInfo } from './doctor-info.js';
+import { hpaInfo } from './hpa-info.js';
 import { serveInfo } from './serve-info.js';
 import { snapshotInfo } from './snapshot-info.js';
 import { topInfo } from './top-info.js';
@@ -16,6 +17,7 @@ import { topInfo } from './top-info.js';
 export const commands: readonly CommandInfo[] = [
   topInfo,
   capacityInfo,
+  hpaInfo,
   snapshotInfo,
   demoInfo,
   doctorInfo,
