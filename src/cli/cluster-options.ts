@@ -141,8 +141,13 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
  * is closed.
  */
 export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
-  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
-  const { kubeConfigSource, loadKubeConfig, MetricsClient } = await import('../client/index.js');
+  // Imported here, not at the top: `--help` reads this module's flag help and must not load the
+  // client. The two modules, not client/index.js: a dynamic import of the index keeps every export
+  // of it in the bundle's chunk (the watch and undici among them), used or not.
+  const [{ kubeConfigSource, loadKubeConfig }, { MetricsClient }] = await Promise.all([
+    import('../client/kubeconfig-files.js'),
+    import('../client/metrics-client.js'),
+  ]);
   const kubeConfig = loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
@@ -152,7 +157,9 @@ export async function connect(options: ClusterOptions, io: CliIO): Promise<Metri
   const client = new MetricsClient(kubeConfig, {
     timeoutMs: options.timeoutMs,
     // Timeout hints name the flag the user can change, not the library option.
-    transport: { timeoutSetting: '--request-timeout' },
+    // node:https, not undici: a one-shot command would spend more time loading undici than on
+    // its requests (transport-http.ts). Servers keep undici, shared with their watches.
+    transport: { timeoutSetting: '--request-timeout', httpClient: 'node' },
   });
   if (options.verbosity >= REQUEST_LOG_LEVEL) {
     const source = kubeConfigSource(kubeConfig);
