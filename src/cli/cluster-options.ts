@@ -7,7 +7,7 @@
  * tools/clientcmd overrides.go, RecommendedConfigOverrideFlags).
  */
 import path from 'node:path';
-import type { KubeConfigOverrides, MetricsClient } from '../client/index.js';
+import type { KubeConfig, KubeConfigOverrides, MetricsClient } from '../client/index.js';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
 import { parseVerbosity, REQUEST_LOG_LEVEL } from './verbosity.js';
@@ -135,45 +135,65 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
   };
 }
 
+/** The kubeconfig the flags select, and the `-v` request log that goes with it. */
+export interface ClusterConfig {
+  readonly kubeConfig: KubeConfig;
+  /** Stops the request log (a no-op below `-v=6`). */
+  stopLog(): void;
+}
+
 /**
- * Builds a client the way kubectl finds its credentials, with the environment the CLI was given.
- * With `-v=6` or more the config source and every request are logged to stderr until the client
- * is closed.
+ * Loads the kubeconfig the way kubectl finds its credentials (KUBECONFIG, ~/.kube/config, the
+ * in-cluster service account), with the override flags on top and the environment the CLI was
+ * given. With `-v=6` or more the config source is printed and every request logged to stderr until
+ * `stopLog()`. For commands that need more than a MetricsClient (the servers' watches).
  */
-export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
+export async function loadClusterConfig(options: ClusterOptions, io: CliIO): Promise<ClusterConfig> {
   // Imported here, not at the top: `--help` reads this module's flag help and must not load the
-  // client. The two modules, not client/index.js: a dynamic import of the index keeps every export
-  // of it in the bundle's chunk (the watch and undici among them), used or not.
-  const [{ kubeConfigSource, loadKubeConfig }, { MetricsClient }] = await Promise.all([
-    import('../client/kubeconfig-files.js'),
-    import('../client/metrics-client.js'),
-  ]);
+  // client. The module itself, not client/index.js: a dynamic import of the index keeps every
+  // export of it in the bundle's chunk (the watch and undici among them), used or not.
+  const { kubeConfigSource, loadKubeConfig } = await import('../client/kubeconfig-files.js');
   const kubeConfig = loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
     env: io.env,
     overrides: options.overrides,
   });
+  if (options.verbosity < REQUEST_LOG_LEVEL) return { kubeConfig, stopLog: () => undefined };
+  const source = kubeConfigSource(kubeConfig);
+  if (source?.kind === 'files')
+    for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
+  if (source?.kind === 'in-cluster')
+    io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
+  const { startRequestLog } = await import('./verbose-log.js');
+  return { kubeConfig, stopLog: startRequestLog(options.verbosity, io) };
+}
+
+/** Whether any cluster flag was given (commands that can also run without a cluster refuse them then). */
+export function clusterFlagsGiven(values: Record<string, unknown>): string[] {
+  return Object.keys(CLUSTER_FLAGS).filter((name) => values[name] !== undefined);
+}
+
+/**
+ * Builds a client for a one-shot command. With `-v=6` or more the config source and every request
+ * are logged to stderr until the client is closed.
+ */
+export async function connect(options: ClusterOptions, io: CliIO): Promise<MetricsClient> {
+  const [{ kubeConfig, stopLog }, { MetricsClient }] = await Promise.all([
+    loadClusterConfig(options, io),
+    import('../client/metrics-client.js'),
+  ]);
   const client = new MetricsClient(kubeConfig, {
     timeoutMs: options.timeoutMs,
-    // Timeout hints name the flag the user can change, not the library option.
-    // node:https, not undici: a one-shot command would spend more time loading undici than on
-    // its requests (transport-http.ts). Servers keep undici, shared with their watches.
+    // Timeout hints name the flag the user can change, not the library option; node:https, not
+    // undici: a one-shot command would spend more time loading undici than on its requests
+    // (transport-http.ts). Servers keep undici, shared with their watches.
     transport: { timeoutSetting: '--request-timeout', httpClient: 'node' },
   });
-  if (options.verbosity >= REQUEST_LOG_LEVEL) {
-    const source = kubeConfigSource(kubeConfig);
-    if (source?.kind === 'files')
-      for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
-    if (source?.kind === 'in-cluster')
-      io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
-    const { startRequestLog } = await import('./verbose-log.js');
-    const stop = startRequestLog(options.verbosity, io);
-    const close = client.close.bind(client);
-    client.close = async () => {
-      stop();
-      await close();
-    };
-  }
+  const close = client.close.bind(client);
+  client.close = async () => {
+    stopLog();
+    await close();
+  };
   return client;
 }
