@@ -138,8 +138,8 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
 /** The kubeconfig the flags select, and the `-v` request log that goes with it. */
 export interface ClusterConfig {
   readonly kubeConfig: KubeConfig;
-  /** Stops the request log (a no-op below `-v=6`). */
-  stopLog(): void;
+  /** Stops the request log (a no-op below `-v=6`). A plain function: callers keep it apart. */
+  readonly stopLog: () => void;
 }
 
 /**
