@@ -17,6 +17,10 @@
  *                                     (5 requests per node: 15-60 minutes here, by load), reported as
  *                                     "> limit" and extrapolated from the nodes it described
  *     BENCH_KUBECTL=/path/to/kubectl  the kubectl binary to compare with (default: see `realKubectl`)
+ *     BENCH_CLI_ONLY=start,top        only these groups: `start` (--version, --help), `top` (top nodes,
+ *                                     top pods -A), `capacity` (capacity --util); default all three
+ *     BENCH_DIST=/other/checkout/dist  measure another build's binary (<dist>/cli/main.js), e.g. the
+ *                                     base of a change, with the same cluster, kubectl and method
  *
  * Method: every command is a child process of this one, spawned through GNU time
  * (`/usr/bin/time -f %M`, Debian's `time` package) for its peak RSS; wall time is measured here,
@@ -53,7 +57,19 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PODS_PER_NODE = 30;
 const LARGE_NODES = 5000;
 const GNU_TIME = '/usr/bin/time';
-const CLI = join(ROOT, 'dist/cli/main.js');
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
+const CLI = join(DIST, 'cli/main.js');
+const GROUPS = ['start', 'top', 'capacity'] as const;
+/** The groups of BENCH_CLI_ONLY (all when unset); an unknown name is an error, not a silent skip. */
+const ONLY: ReadonlySet<string> = (() => {
+  const raw = process.env.BENCH_CLI_ONLY;
+  if (raw === undefined || raw.trim() === '') return new Set(GROUPS);
+  const names = raw.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(GROUPS as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_CLI_ONLY: unknown group ${unknown.join(', ')}; use ${GROUPS.join(', ')}`);
+  return new Set(names);
+})();
 const FLOOR = join(ROOT, 'bench/cli-floor.ts');
 
 const envNumber = (name: string, fallback: number): number => {
@@ -600,9 +616,11 @@ const loadNow = (): string =>
 export async function run(): Promise<Row[]> {
   const started = performance.now();
   const loadAtStart = loadNow();
-  const stale = distStaleness(ROOT);
+  // Another build (BENCH_DIST) is measured as it is: its sources are not these.
+  const stale = process.env.BENCH_DIST === undefined ? distStaleness(ROOT) : undefined;
   if (stale !== undefined) progress(`warning: ${stale}; run \`npm run build\` to measure the current code`);
   const kubectl = realKubectl();
+  progress(`kubemetrics: ${CLI}`);
   progress(`kubectl: ${kubectl.path} (${kubectl.why})`);
   progress(
     HAS_GNU_TIME
@@ -623,8 +641,9 @@ export async function run(): Promise<Row[]> {
       for (const row of made) progress(JSON.stringify(row));
       rows.push(...made);
     };
-    await measure(startComparison(kubectl.path));
-    for (const nodes of sizes()) {
+    if (ONLY.has('start')) await measure(startComparison(kubectl.path));
+    for (const nodes of ONLY.has('top') || ONLY.has('capacity') ? sizes() : []) {
+      if (nodes >= LARGE_NODES && !ONLY.has('capacity')) continue;
       const buildStart = performance.now();
       const cluster = await startClusterProcess({ nodes, podsPerNode: PODS_PER_NODE });
       const label = `${nodes.toLocaleString('en-US')} nodes / ${cluster.pods.toLocaleString('en-US')} pods`;
@@ -632,11 +651,12 @@ export async function run(): Promise<Row[]> {
         `${label}: test cluster up in ${Math.round(performance.now() - buildStart)} ms (pid ${cluster.pid}), load ${loadNow()}`,
       );
       try {
-        if (nodes < LARGE_NODES) {
+        if (nodes < LARGE_NODES && ONLY.has('top')) {
           for (const comparison of topComparisons(label, nodes, cluster, kubectl.path))
             await measure(comparison, cluster);
         }
-        await measure(capacityComparison(label, nodes, cluster, kubectl.path), cluster);
+        if (ONLY.has('capacity'))
+          await measure(capacityComparison(label, nodes, cluster, kubectl.path), cluster);
       } finally {
         await cluster.stop();
       }
@@ -647,7 +667,7 @@ export async function run(): Promise<Row[]> {
   const tookS = Math.round((performance.now() - started) / 1000);
   rows.push({
     size: 'machine',
-    note: `${cpus().length} cores, ${process.version}; ${kubectl.path}; load average (1, 5, 15 min) ${loadAtStart} at start, ${loadNow()} at end; ${tookS} s in all`,
+    note: `${cpus().length} cores, ${process.version}; ${CLI}; ${kubectl.path}; load average (1, 5, 15 min) ${loadAtStart} at start, ${loadNow()} at end; ${tookS} s in all`,
   });
   if (stale !== undefined) rows.push({ size: 'warning', note: stale });
   return rows;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
-import { cli } from './helpers/cli.js';
+import { assertBinaryBuilt, cli, finished, startBinary } from './helpers/cli.js';
 
 const fixture = buildCluster({ nodes: 2, podsPerNode: 3, seed: 4 });
 const root = mkdtempSync(path.join(tmpdir(), 'kubemetrics-cli-flags-'));
@@ -268,5 +268,119 @@ describe('--request-timeout bounds connect and TLS handshake (the built binary)'
     // 10 s connect timeout (which kept the process alive for 11.7 s before this fix).
     expect(closed.length).toBeGreaterThan(0);
     for (const ms of await Promise.all(closed)) expect(ms).toBeLessThan(10_000);
+  });
+});
+
+/**
+ * The servers take the same flags (cluster-options.ts): the built binary, started with no
+ * kubeconfig at all, reaches the test cluster through --server/--token/--certificate-authority and
+ * calls it as the impersonated user, which the cluster's request log records per request.
+ */
+describe('serve and apiserver take the kubectl cluster flags (the built binary)', () => {
+  const asSomeone = [
+    '--server',
+    '', // cluster.url, filled in once the cluster listens
+    '--token',
+    'admin-token',
+    '--certificate-authority',
+    '',
+    '--as',
+    'someone',
+    '--as-group',
+    'system:masters',
+  ];
+  const flags = (): string[] => {
+    const filled = [...asSomeone];
+    filled[1] = cluster.url;
+    filled[5] = caFile;
+    return filled;
+  };
+
+  /** Starts the binary and resolves once its stderr shows every one of `lines`. */
+  async function startUntil(args: string[], lines: readonly string[]) {
+    assertBinaryBuilt();
+    const child = startBinary(args, { env: noConfig });
+    const result = finished(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (lines.every((line) => stderr.includes(line))) resolve();
+      };
+      child.stderr!.on('data', check);
+      void result.then((r) => reject(new Error(`exited ${r.code} before ${lines.join(', ')}:\n${r.stderr}`)));
+    });
+    return { child, result, stderr: () => stderr };
+  }
+
+  /** Users the cluster served a list or watch of `path` to, since the last reset. */
+  const usersOf = (path: string): Set<string | undefined> =>
+    new Set(cluster.requests.filter((r) => r.url.startsWith(path)).map((r) => r.user));
+
+  beforeEach(() => cluster.resetRequestLog());
+
+  it('serve lists and watches as the --as user, at the --server given on the command line', async () => {
+    const { child, result } = await startUntil(
+      ['serve', '--listen', '127.0.0.1:0', '--quiet', ...flags()],
+      ['"nodes synced"', '"pods synced"'],
+    );
+    child.kill('SIGINT');
+    const { code, stderr } = await result;
+    expect(code, stderr).toBe(0);
+    expect(usersOf('/api/v1/nodes')).toEqual(new Set(['someone']));
+    expect(usersOf('/api/v1/pods')).toEqual(new Set(['someone']));
+  });
+
+  it('serve -v=6 logs its list requests to stderr', async () => {
+    const { child, result } = await startUntil(
+      ['serve', '--listen', '127.0.0.1:0', '--quiet', '-v', '6', ...flags()],
+      ['"pods synced"', `GET ${cluster.url}/api/v1/pods`],
+    );
+    child.kill('SIGINT');
+    expect((await result).code).toBe(0);
+  });
+
+  it('apiserver calls the cluster (object lister) as the --as user', async () => {
+    const metrics = path.join(root, 'apiserver-metrics.yaml');
+    writeFileSync(metrics, stringify({ pods: [] }));
+    const config = path.join(root, 'apiserver.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        listen: { address: '127.0.0.1', port: 0 },
+        tls: { caBundleFile: path.join(root, 'apiserver-ca.crt') },
+        authentication: { anonymous: true, lookupFromCluster: false, tokenReview: { enabled: false } },
+        authorization: { mode: 'AlwaysAllow' },
+        objectLister: { resources: ['pods'] },
+        providers: [{ type: 'memory', file: metrics }],
+      }),
+    );
+    const { child, result } = await startUntil(
+      ['apiserver', '--config', config, ...flags()],
+      ['"msg":"ready to serve"', '"msg":"informer synced","informer":"pods"'],
+    );
+    child.kill('SIGTERM');
+    const { code, stderr } = await result;
+    expect(code, stderr).toBe(0);
+    expect(usersOf('/api/v1/pods')).toEqual(new Set(['someone']));
+  });
+
+  it('cluster flags where no cluster is called are usage errors (exit 2), not ignored', async () => {
+    const served = await cli(['serve', '--snapshot', 'x.json', '--server', 'https://10.0.0.1']);
+    expect(served.code).toBe(2);
+    expect(served.stderr).toContain('cannot be combined with --server');
+    const config = path.join(root, 'apiserver-no-cluster.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        authentication: { anonymous: true, lookupFromCluster: false, tokenReview: { enabled: false } },
+        authorization: { mode: 'AlwaysAllow' },
+        objectLister: { resources: [] },
+        providers: [{ type: 'memory', file: path.join(root, 'none.yaml') }],
+      }),
+    );
+    const api = await cli(['apiserver', '--config', config, '--token', 't', '--as', 'x']);
+    expect(api.code).toBe(2);
+    expect(api.stderr).toContain('--token, --as given, but this configuration makes no call to the cluster');
   });
 });

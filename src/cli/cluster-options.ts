@@ -140,50 +140,71 @@ export function clusterOptions(values: Record<string, unknown>, command: string)
   };
 }
 
-/** Loads the kubeconfig the way kubectl finds it, with the flags' overrides applied. */
-export async function loadClusterConfig(options: ClusterOptions, io: CliIO): Promise<KubeConfig> {
-  const { loadKubeConfig } = await import('../client/index.js');
-  return loadKubeConfig({
+/** The kubeconfig the flags select, and the `-v` request log that goes with it. */
+export interface ClusterConfig {
+  readonly kubeConfig: KubeConfig;
+  /** Stops the request log (a no-op below `-v=6`). A plain function: callers keep it apart. */
+  readonly stopLog: () => void;
+}
+
+/**
+ * Loads the kubeconfig the way kubectl finds its credentials (KUBECONFIG, ~/.kube/config, the
+ * in-cluster service account), with the override flags on top and the environment the CLI was
+ * given. With `-v=6` or more the config source is printed and every request logged to stderr until
+ * `stopLog()`. For commands that need more than a MetricsClient (the servers' watches).
+ */
+export async function loadClusterConfig(options: ClusterOptions, io: CliIO): Promise<ClusterConfig> {
+  // Imported here, not at the top: `--help` reads this module's flag help and must not load the
+  // client. The module itself, not client/index.js: a dynamic import of the index keeps every
+  // export of it in the bundle's chunk (the watch and undici among them), used or not.
+  const { kubeConfigSource, loadKubeConfig } = await import('../client/kubeconfig-files.js');
+  const kubeConfig = loadKubeConfig({
     kubeconfig: options.kubeconfig,
     context: options.context,
     env: io.env,
     overrides: options.overrides,
   });
+  if (options.verbosity < REQUEST_LOG_LEVEL) return { kubeConfig, stopLog: () => undefined };
+  const source = kubeConfigSource(kubeConfig);
+  if (source?.kind === 'files')
+    for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
+  if (source?.kind === 'in-cluster')
+    io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
+  const { startRequestLog } = await import('./verbose-log.js');
+  return { kubeConfig, stopLog: startRequestLog(options.verbosity, io) };
+}
+
+/** Whether any cluster flag was given (commands that can also run without a cluster refuse them then). */
+export function clusterFlagsGiven(values: Record<string, unknown>): string[] {
+  return Object.keys(CLUSTER_FLAGS).filter((name) => values[name] !== undefined);
 }
 
 /**
- * Builds a client the way kubectl finds its credentials, with the environment the CLI was given.
- * With `-v=6` or more the config source and every request are logged to stderr until the client
- * is closed.
+ * Builds a client for a one-shot command. With `-v=6` or more the config source and every request
+ * are logged to stderr until the client is closed.
  */
 export async function connect(
   options: ClusterOptions,
   io: CliIO,
   /** A config already loaded with {@link loadClusterConfig}, and client options to add (e.g. `retries`). */
-  preloaded?: { readonly kubeConfig: KubeConfig; readonly client?: MetricsClientOptions },
+  preloaded?: { readonly config: ClusterConfig; readonly client?: MetricsClientOptions },
 ): Promise<MetricsClient> {
-  // Imported here, not at the top: `--help` reads this module's flag help and must not load the client.
-  const { kubeConfigSource, MetricsClient } = await import('../client/index.js');
-  const kubeConfig = preloaded?.kubeConfig ?? (await loadClusterConfig(options, io));
+  const [{ kubeConfig, stopLog }, { MetricsClient }] = await Promise.all([
+    preloaded?.config ?? loadClusterConfig(options, io),
+    import('../client/metrics-client.js'),
+  ]);
   const client = new MetricsClient(kubeConfig, {
     ...preloaded?.client,
     timeoutMs: options.timeoutMs,
-    // Timeout hints name the flag the user can change, not the library option.
-    transport: { timeoutSetting: '--request-timeout' },
+    // Timeout hints name the flag the user can change, not the library option; node:https, not
+    // undici: a one-shot command would spend more time loading undici than on its requests
+    // (transport-http.ts). Servers keep undici, shared with their watches.
+    transport: { timeoutSetting: '--request-timeout', httpClient: 'node' },
   });
-  if (options.verbosity >= REQUEST_LOG_LEVEL) {
-    const source = kubeConfigSource(kubeConfig);
-    if (source?.kind === 'files')
-      for (const file of source.files) io.stderr.write(`Config loaded from file: ${file}\n`);
-    if (source?.kind === 'in-cluster')
-      io.stderr.write(`Config loaded from the in-cluster service account ${source.dir}\n`);
-    const { startRequestLog } = await import('./verbose-log.js');
-    const stop = startRequestLog(options.verbosity, io);
-    const close = client.close.bind(client);
-    client.close = async () => {
-      stop();
-      await close();
-    };
-  }
+  const close = client.close.bind(client);
+  client.close = async () => {
+    stopLog();
+    await close();
+  };
   return client;
 }

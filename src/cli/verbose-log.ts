@@ -6,7 +6,8 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { STATUS_CODES } from 'node:http';
-import { REQUEST_CHANNEL, type RequestEvent } from '../client/index.js';
+// transport.js, not client/index.js, which would bring the watch code and undici into the bundle's chunk.
+import { REQUEST_CHANNEL, type RequestEvent } from '../client/transport.js';
 import type { CliIO } from './io.js';
 import { REQUEST_LOG_LEVEL } from './verbosity.js';
 

@@ -5,29 +5,12 @@
  * goes through a proxy (`proxy-url`, `HTTPS_PROXY`) gets an undici ProxyAgent that tunnels to the
  * server with the same TLS material.
  */
-import { createHash } from 'node:crypto';
 import { Agent, ProxyAgent } from 'undici';
+import { tlsFingerprint, type TlsMaterial } from './tls-material.js';
 
-/** The TLS side of a request's credentials (from the kubeconfig, possibly rotated by a plugin). */
-export interface TlsMaterial {
-  readonly ca?: string | Buffer | Array<string | Buffer> | undefined;
-  readonly cert?: string | Buffer | Array<string | Buffer> | undefined;
-  readonly key?: string | Buffer | Array<string | Buffer> | undefined;
-  readonly rejectUnauthorized?: boolean | undefined;
-  readonly servername?: string | undefined;
-}
+export { tlsFingerprint, type TlsMaterial } from './tls-material.js';
 
 type Tls = TlsMaterial;
-
-/** A stable hash of CA, client cert/key, verification, server name (and the proxy, if any). */
-export function tlsFingerprint(tls: Tls, proxy?: string): string {
-  const hash = createHash('sha256');
-  for (const part of [tls.ca, tls.cert, tls.key]) {
-    for (const piece of Array.isArray(part) ? part : [part]) hash.update(piece ?? '-').update('\0');
-  }
-  hash.update(`${String(tls.rejectUnauthorized)}\0${tls.servername ?? ''}\0${proxy ?? ''}`);
-  return hash.digest('hex');
-}
 
 /** undici `connect` options for the material, leaving out what is unset. */
 export function tlsConnectOptions(tls: Tls): Agent.Options['connect'] {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createCertificateAuthority,
   issueClientCertificate,
@@ -16,6 +16,7 @@ import { loadKubeConfig } from './credentials.js';
 import { MetricsClient } from './metrics-client.js';
 import { Transport } from './transport.js';
 import type { RequestAuth } from './transport.js';
+import type { HttpClientKind } from './transport-http.js';
 
 let ca: CertificateAuthority;
 let otherCa: CertificateAuthority;
@@ -65,6 +66,10 @@ async function tlsServer(hosts: { dnsNames?: string[]; ipAddresses?: string[] })
 
 const b64 = (pem: string): string => Buffer.from(pem).toString('base64');
 
+/** Both HTTP clients (transport-http.ts) take the same TLS material: each describe runs with each. */
+const HTTP_CLIENTS: readonly HttpClientKind[] = ['undici', 'node'];
+let httpClient: HttpClientKind = 'undici';
+
 function clientFor(server: string, cluster: string[], user: string[]): MetricsClient {
   const file = path.join(dir, `kc-${Math.random().toString(36).slice(2)}`);
   writeFileSync(
@@ -87,78 +92,93 @@ function clientFor(server: string, cluster: string[], user: string[]): MetricsCl
       '  context: { cluster: test, user: test }',
     ].join('\n'),
   );
-  const client = new MetricsClient(loadKubeConfig({ kubeconfig: file, env: {} }), { retries: 0 });
+  const client = new MetricsClient(loadKubeConfig({ kubeconfig: file, env: {} }), {
+    retries: 0,
+    transport: { httpClient },
+  });
   cleanup.push(() => client.close());
   return client;
 }
 
 type WhoAmI = { user: string; bearer: string | null };
 
-describe('TLS from the kubeconfig', () => {
-  it('verifies the server with certificate-authority-data and presents the client certificate', async () => {
-    const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
-    const client = clientFor(
-      server,
-      [`certificate-authority-data: ${b64(ca.certPem)}`],
-      [`client-certificate-data: ${b64(alice.certPem)}`, `client-key-data: ${b64(alice.keyPem)}`],
-    );
-    expect(await client.getRaw<WhoAmI>('/whoami')).toEqual({ user: 'alice', bearer: null });
+describe.each(HTTP_CLIENTS)('over %s', (client) => {
+  beforeEach(() => {
+    httpClient = client;
   });
 
-  it('reads certificate-authority, client-certificate and client-key files', async () => {
-    const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
-    writeFileSync(path.join(dir, 'ca.crt'), ca.certPem);
-    writeFileSync(path.join(dir, 'bob.crt'), bob.certPem);
-    writeFileSync(path.join(dir, 'bob.key'), bob.keyPem);
-    const client = clientFor(
-      server,
-      ['certificate-authority: ca.crt'],
-      ['client-certificate: bob.crt', 'client-key: bob.key'],
-    );
-    expect((await client.getRaw<WhoAmI>('/whoami')).user).toBe('bob');
-  });
-
-  it('an untrusted server certificate → NETWORK error with a TLS hint', async () => {
-    const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
-    const client = clientFor(server, [`certificate-authority-data: ${b64(otherCa.certPem)}`], ['token: t']);
-    const error = await client.getRaw('/whoami').catch((e: unknown) => e as KubemetricsError);
-    expect(error).toBeInstanceOf(KubemetricsError);
-    expect(error).toMatchObject({ code: 'KUBEMETRICS_ERR_NETWORK' });
-    expect((error as KubemetricsError).message).toContain('TLS handshake');
-    expect((error as KubemetricsError).hint).toContain('certificate-authority');
-  });
-
-  it('insecure-skip-tls-verify skips verification', async () => {
-    const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
-    const client = clientFor(server, ['insecure-skip-tls-verify: true'], ['token: abc']);
-    expect(await client.getRaw<WhoAmI>('/whoami')).toEqual({ user: 'anonymous', bearer: 'Bearer abc' });
-  });
-
-  it('tls-server-name verifies a certificate issued for another name', async () => {
-    const server = await tlsServer({ dnsNames: ['kubernetes.test'] });
-    const without = clientFor(server, [`certificate-authority-data: ${b64(ca.certPem)}`], ['token: t']);
-    await expect(without.getRaw('/whoami')).rejects.toMatchObject({ code: 'KUBEMETRICS_ERR_NETWORK' });
-    const withName = clientFor(
-      server,
-      [`certificate-authority-data: ${b64(ca.certPem)}`, 'tls-server-name: kubernetes.test'],
-      ['token: t'],
-    );
-    expect((await withName.getRaw<WhoAmI>('/whoami')).bearer).toBe('Bearer t');
-  });
-});
-
-describe('Transport: rotating client certificates', () => {
-  it('a new certificate from the credentials gets a new connection', async () => {
-    const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
-    let current = alice;
-    const transport = new Transport({
-      server,
-      authenticate: (): Promise<RequestAuth> =>
-        Promise.resolve({ headers: {}, tls: { ca: ca.certPem, cert: current.certPem, key: current.keyPem } }),
+  describe('TLS from the kubeconfig', () => {
+    it('verifies the server with certificate-authority-data and presents the client certificate', async () => {
+      const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
+      const client = clientFor(
+        server,
+        [`certificate-authority-data: ${b64(ca.certPem)}`],
+        [`client-certificate-data: ${b64(alice.certPem)}`, `client-key-data: ${b64(alice.keyPem)}`],
+      );
+      expect(await client.getRaw<WhoAmI>('/whoami')).toEqual({ user: 'alice', bearer: null });
     });
-    cleanup.push(() => transport.close());
-    expect((await transport.getJSON<WhoAmI>({ path: '/' })).user).toBe('alice');
-    current = bob;
-    expect((await transport.getJSON<WhoAmI>({ path: '/' })).user).toBe('bob');
+
+    it('reads certificate-authority, client-certificate and client-key files', async () => {
+      const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
+      writeFileSync(path.join(dir, 'ca.crt'), ca.certPem);
+      writeFileSync(path.join(dir, 'bob.crt'), bob.certPem);
+      writeFileSync(path.join(dir, 'bob.key'), bob.keyPem);
+      const client = clientFor(
+        server,
+        ['certificate-authority: ca.crt'],
+        ['client-certificate: bob.crt', 'client-key: bob.key'],
+      );
+      expect((await client.getRaw<WhoAmI>('/whoami')).user).toBe('bob');
+    });
+
+    it('an untrusted server certificate → NETWORK error with a TLS hint', async () => {
+      const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
+      const client = clientFor(server, [`certificate-authority-data: ${b64(otherCa.certPem)}`], ['token: t']);
+      const error = await client.getRaw('/whoami').catch((e: unknown) => e as KubemetricsError);
+      expect(error).toBeInstanceOf(KubemetricsError);
+      expect(error).toMatchObject({ code: 'KUBEMETRICS_ERR_NETWORK' });
+      expect((error as KubemetricsError).message).toContain('TLS handshake');
+      expect((error as KubemetricsError).hint).toContain('certificate-authority');
+    });
+
+    it('insecure-skip-tls-verify skips verification', async () => {
+      const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
+      const client = clientFor(server, ['insecure-skip-tls-verify: true'], ['token: abc']);
+      expect(await client.getRaw<WhoAmI>('/whoami')).toEqual({ user: 'anonymous', bearer: 'Bearer abc' });
+    });
+
+    it('tls-server-name verifies a certificate issued for another name', async () => {
+      const server = await tlsServer({ dnsNames: ['kubernetes.test'] });
+      const without = clientFor(server, [`certificate-authority-data: ${b64(ca.certPem)}`], ['token: t']);
+      await expect(without.getRaw('/whoami')).rejects.toMatchObject({ code: 'KUBEMETRICS_ERR_NETWORK' });
+      const withName = clientFor(
+        server,
+        [`certificate-authority-data: ${b64(ca.certPem)}`, 'tls-server-name: kubernetes.test'],
+        ['token: t'],
+      );
+      expect((await withName.getRaw<WhoAmI>('/whoami')).bearer).toBe('Bearer t');
+    });
+  });
+
+  describe('Transport: rotating client certificates', () => {
+    it('a new certificate from the credentials gets a new connection', async () => {
+      const server = await tlsServer({ ipAddresses: ['127.0.0.1'] });
+      let current = alice;
+      const transport = new Transport(
+        {
+          server,
+          authenticate: (): Promise<RequestAuth> =>
+            Promise.resolve({
+              headers: {},
+              tls: { ca: ca.certPem, cert: current.certPem, key: current.keyPem },
+            }),
+        },
+        { httpClient },
+      );
+      cleanup.push(() => transport.close());
+      expect((await transport.getJSON<WhoAmI>({ path: '/' })).user).toBe('alice');
+      current = bob;
+      expect((await transport.getJSON<WhoAmI>({ path: '/' })).user).toBe('bob');
+    });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The HTTP transport: undici with keep-alive, the cluster's CA and the user's client certificate,
+ * The HTTP transport: keep-alive connections (undici, or node:https for short-lived processes:
+ * transport-http.ts), the cluster's CA and the user's client certificate,
  * a deadline per call, bounded retries with exponential backoff and jitter for idempotent GETs,
  * and one `diagnostics_channel` event per attempt. Everything above it sees either parsed JSON or a
  * {@link KubemetricsError}.
@@ -12,8 +13,8 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGunzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { Dispatcher } from 'undici';
-import { createDispatcher, tlsFingerprint, type TlsMaterial } from './tls-dispatcher.js';
+import { tlsFingerprint, type TlsMaterial } from './tls-material.js';
+import { createHttpDispatcher, type HttpClientKind, type HttpDispatcher } from './transport-http.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 import { raceAbort } from './abortable.js';
@@ -44,6 +45,13 @@ async function streamText(
   } else for await (const chunk of source) onText(decoder.decode(chunk, { stream: true }));
   const rest = decoder.decode();
   if (rest !== '') onText(rest);
+}
+
+/** A whole body as one buffer. */
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 /** Name of the `node:diagnostics_channel` channel that gets one {@link RequestEvent} per attempt. */
@@ -119,6 +127,11 @@ export interface TransportOptions {
    * CLI says `--request-timeout`).
    */
   readonly timeoutSetting?: string;
+  /**
+   * The HTTP client: `undici` (default) or `node` (node:https, which loads in a fraction of the
+   * time: for short-lived processes such as the CLI). Requests through a proxy use undici either way.
+   */
+  readonly httpClient?: HttpClientKind;
   /** @internal Sleep used between attempts (tests inject a fake clock). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** @internal Source of jitter in [0, 1). */
@@ -174,6 +187,7 @@ const DEFAULTS = {
   compression: true,
   userAgent: 'kubemetrics',
   timeoutSetting: 'the timeoutMs option',
+  httpClient: 'undici' as HttpClientKind,
 } as const;
 
 /** Marker reasons for the internal abort controller, to tell a deadline from a caller's abort. */
@@ -219,7 +233,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Sends GET requests to one API server. Reuses connections (one undici `Agent` per distinct set of
+ * Sends GET requests to one API server. Reuses connections (one connection pool per distinct set of
  * TLS material, so rotating exec-plugin client certificates get fresh connections), and closes
  * them on {@link Transport.close}.
  */
@@ -230,7 +244,8 @@ export class Transport {
   readonly #random: () => number;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #dispatchers = new Map<string, Dispatcher>();
+  /** Keyed by TLS fingerprint; the promise, so concurrent first requests share one pool. */
+  readonly #dispatchers = new Map<string, Promise<HttpDispatcher>>();
   #closed = false;
 
   constructor(connection: Connection, options: TransportOptions = {}) {
@@ -356,7 +371,8 @@ export class Transport {
       let retryAfterHeader: string | string[] | undefined;
       let streamed = false;
       try {
-        const response = await this.#dispatcher(auth).request({
+        const dispatcher = await this.#dispatcher(auth);
+        const response = await dispatcher.request({
           origin: this.#origin,
           path: requestPath,
           method: 'GET',
@@ -375,11 +391,9 @@ export class Transport {
           streamed = true;
           await streamText(response.body, gzipped, request.onText);
           body = '';
-        } else if (gzipped) {
-          const raw = Buffer.from(await response.body.arrayBuffer());
-          body = (await gunzipAsync(raw)).toString('utf8');
         } else {
-          body = await response.body.text();
+          const raw = await readAll(response.body);
+          body = (gzipped ? await gunzipAsync(raw) : raw).toString('utf8');
         }
       } catch (error) {
         const code = signal.aborted ? undefined : errorCode(error);
@@ -457,24 +471,21 @@ export class Transport {
     if (requestChannel.hasSubscribers) requestChannel.publish(event);
   }
 
-  #dispatcher(auth: RequestAuth): Dispatcher {
+  #dispatcher(auth: RequestAuth): Promise<HttpDispatcher> {
     const fingerprint = tlsFingerprint(auth.tls, auth.proxy);
     let agent = this.#dispatchers.get(fingerprint);
     if (agent !== undefined) return agent;
-    agent = createDispatcher(auth, {
+    agent = createHttpDispatcher(this.#options.httpClient, auth, this.#origin, {
       connections: this.#options.connections,
-      keepAliveTimeout: this.#options.keepAliveTimeoutMs,
-      keepAliveMaxTimeout: Math.max(this.#options.keepAliveTimeoutMs, 60_000),
-      // The deadline covers connect and handshake; undici's own connect timeout must not outlive
-      // it, or a server that accepts and never completes the handshake holds the process open.
+      keepAliveTimeoutMs: this.#options.keepAliveTimeoutMs,
       connectTimeoutMs: this.#options.timeoutMs,
     });
     this.#dispatchers.set(fingerprint, agent);
     if (this.#dispatchers.size > MAX_DISPATCHERS) {
-      const [oldest, old] = this.#dispatchers.entries().next().value as [string, Dispatcher];
+      const [oldest, old] = this.#dispatchers.entries().next().value as [string, Promise<HttpDispatcher>];
       this.#dispatchers.delete(oldest);
       // close() lets in-flight requests finish first.
-      void old.close().catch(() => undefined);
+      void old.then((d) => d.close()).catch(() => undefined);
     }
     return agent;
   }
@@ -524,6 +535,6 @@ export class Transport {
     this.#closed = true;
     const agents = [...this.#dispatchers.values()];
     this.#dispatchers.clear();
-    await Promise.all(agents.map((a) => a.close()));
+    await Promise.all(agents.map(async (a) => (await a).close()));
   }
 }

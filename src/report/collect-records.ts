@@ -2,7 +2,10 @@
  * One entry point for every read command: records from the live cluster or from a snapshot, with
  * the same filters, so offline reports equal live ones.
  */
-import { isKubernetesApiError, type MetricsClient } from '../client/index.js';
+// Not client/index.js: that would load the watch code and undici into every one-shot CLI command
+// (scripts/build-cli.ts bundles by file).
+import { isKubernetesApiError } from '../client/api-error.js';
+import type { MetricsClient } from '../client/metrics-client.js';
 import { KubemetricsError } from '../errors.js';
 import { collectCluster, type CollectOptions, type CollectResult } from './collect.js';
 import { createRecordSink, type ClusterRecords } from './collect-sink.js';

@@ -4,7 +4,11 @@
  * concurrently. Never one request per node. Objects go into a sink as pages arrive.
  */
 import type { NodeMetrics, PodMetrics, VersionInfo } from '../api/index.js';
-import { isKubernetesApiError, type MetricsClient, type ResourceMetricsTarget } from '../client/index.js';
+// Not client/index.js: that would load the watch code and undici into every one-shot CLI command
+// (scripts/build-cli.ts bundles by file).
+import { isKubernetesApiError } from '../client/api-error.js';
+import type { MetricsClient } from '../client/metrics-client.js';
+import type { ResourceMetricsTarget } from '../client/metrics-paths.js';
 import { KubemetricsError } from '../errors.js';
 import type { CollectFilter } from './collect-filter.js';
 import type { ClusterSink } from './collect-sink.js';

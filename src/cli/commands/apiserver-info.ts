@@ -2,6 +2,7 @@
  * `kubemetrics apiserver` as `--help` and completion see it; the implementation (apiserver.ts) is imported
  * only when the command runs.
  */
+import { CLUSTER_FLAGS_HELP } from '../cluster-options.js';
 import type { CommandInfo } from '../command.js';
 
 const HELP = `Run the metrics API server (custom.metrics.k8s.io, external.metrics.k8s.io, metrics.k8s.io)
@@ -39,9 +40,13 @@ Flags (each overrides the config file):
       --prometheus-timeout DURATION          Deadline of one Prometheus request (default 10s)
       --metrics-relist-interval DURATION     How often series are re-discovered (default 1m)
       --enable-debug-explain                 Serve /debug/prometheus/explain?path=… (authorized like any request)
-      --kubeconfig FILE                      Cluster to delegate to (default: KUBECONFIG, ~/.kube/config, in-cluster)
-      --context NAME                         kubeconfig context
       --log-level LEVEL                      debug, info (default), warn or error; JSON lines on stderr
+
+${CLUSTER_FLAGS_HELP}
+
+The cluster flags choose the cluster the server delegates to (token and access reviews, the
+authentication ConfigMap, the object lister) and whom it calls as; --kubeconfig and --context
+override the config file's cluster section; --request-timeout bounds each of those calls (default 10s).
 
 certs flags:
       --service NAME        Service in front of the server (default kubemetrics-apiserver)

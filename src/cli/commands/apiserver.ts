@@ -19,9 +19,9 @@ import {
   servingHosts,
 } from '../../apiserver/index.js';
 import type { DebugHandler, Logger, MetricsProviders, ServerConfig } from '../../apiserver/index.js';
-import { loadKubeConfig } from '../../client/index.js';
 import { KubemetricsError } from '../../errors.js';
 import { explainRequest, formatExplanation, PrometheusProvider } from '../../providers/prometheus/index.js';
+import { CLUSTER_FLAGS, clusterFlagsGiven, clusterOptions, loadClusterConfig } from '../cluster-options.js';
 import { EXIT_OK, type Command } from '../command.js';
 import { writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -55,8 +55,9 @@ const FLAGS = {
   'metrics-relist-interval': { type: 'string' },
   'enable-debug-explain': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
+  // The kubectl cluster flags, as on top/capacity/serve (cluster-options.ts); --kubeconfig and
+  // --context also override the config file's cluster section.
+  ...CLUSTER_FLAGS,
   'log-level': { type: 'string' },
 } as const;
 
@@ -228,21 +229,36 @@ function loadConfig(values: ReturnType<typeof parse<typeof FLAGS>>['values']): S
 }
 
 async function serve(values: ReturnType<typeof parse<typeof FLAGS>>['values'], io: CliIO): Promise<number> {
+  const flags = clusterOptions(values, 'apiserver');
   const config = loadConfig(values);
   const logger = jsonLogger(io, config.logLevel);
   let cluster: ClusterAccess | undefined;
+  let stopLog = (): void => undefined;
   if (needsCluster(config)) {
-    const kubeConfig = loadKubeConfig({
-      kubeconfig: config.cluster.kubeconfig,
-      context: config.cluster.context,
-      env: io.env,
+    // The file's cluster section, with --kubeconfig/--context over it (overlayFlags), and the
+    // override flags on top, as kubectl applies them.
+    const loaded = await loadClusterConfig(
+      { ...flags, kubeconfig: config.cluster.kubeconfig, context: config.cluster.context },
+      io,
+    );
+    stopLog = loaded.stopLog;
+    cluster = ClusterAccess.fromKubeConfig(loaded.kubeConfig, {
+      // Unset, ClusterAccess keeps the 10 s of k8s.io/apiserver's delegated auth clients.
+      ...(values['request-timeout'] === undefined ? {} : { timeoutMs: flags.timeoutMs }),
     });
-    cluster = ClusterAccess.fromKubeConfig(kubeConfig, { context: config.cluster.context });
+  } else {
+    const given = clusterFlagsGiven(values);
+    if (given.length > 0)
+      throw new UsageError(
+        `${given.map((f) => `--${f}`).join(', ')} given, but this configuration makes no call to the cluster (no token review, webhook authorization, authentication lookup or object lister)`,
+        'apiserver',
+      );
   }
   const created: CreatedProvider[] = [];
   const closeAll = async (): Promise<void> => {
     for (const provider of created) await provider.close();
     await cluster?.close();
+    stopLog();
   };
   try {
     for (const entry of config.providers) {

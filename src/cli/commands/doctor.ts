@@ -103,9 +103,10 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const only = parseChecks(values.check);
   if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name', 'doctor');
   const options = clusterOptions(values, 'doctor');
-  const kubeConfig = await loadClusterConfig(options, io);
+  const config = await loadClusterConfig(options, io);
+  const { kubeConfig } = config;
   // One retry: a metrics API that answers 503 is a finding, not something to wait out.
-  const client = await connect(options, io, { kubeConfig, client: { retries: 1 } });
+  const client = await connect(options, io, { config, client: { retries: 1 } });
   const access = ClusterAccess.fromKubeConfig(kubeConfig, {
     context: options.context,
     timeoutMs: options.timeoutMs === 0 ? undefined : options.timeoutMs,

@@ -2,12 +2,13 @@
  * `kubemetrics serve` as `--help` and completion see it; the implementation (serve.ts) is imported
  * only when the command runs.
  */
+import { CLUSTER_FLAGS_HELP } from '../cluster-options.js';
 import type { CommandInfo } from '../command.js';
 
 const HELP = `Serve capacity reports over HTTP from a live, in-memory picture of the cluster.
 
 Usage:
-  kubemetrics serve [--listen HOST:PORT] [--kubeconfig FILE] [--context NAME]
+  kubemetrics serve [--listen HOST:PORT] [cluster flags]
                     [--metrics-interval DURATION] [--auth-token-file FILE] [--pod-metrics]
   kubemetrics serve --snapshot FILE [--metrics-file FILE] [--listen HOST:PORT]
 
@@ -21,9 +22,6 @@ Every HTTP request is answered from memory (docs/service.md lists the routes and
 
 Flags:
       --listen HOST:PORT          Address to listen on (default 127.0.0.1:8080; 0.0.0.0:8080 in a pod)
-      --kubeconfig FILE           Path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
-      --context NAME              The kubeconfig context to use
-      --request-timeout DURATION  Timeout of one list or metrics request (default 30s)
       --metrics-interval DURATION How often to read metrics.k8s.io (default 15s; at least 1s)
       --auth-token-file FILE      Require "Authorization: Bearer <token>" (all routes but /healthz and /readyz);
                                   the file is re-read when it changes
@@ -32,8 +30,11 @@ Flags:
       --metrics-file FILE         With --snapshot: metrics to add
       --quiet                     Do not log each request
 
+${CLUSTER_FLAGS_HELP}
+
 Examples:
   kubemetrics serve
+  kubemetrics serve --context prod --as viewer --as-group readers
   kubemetrics serve --listen 0.0.0.0:9090 --metrics-interval 30s --auth-token-file /etc/kubemetrics/token
   kubemetrics serve --snapshot prod.json.gz`;
 

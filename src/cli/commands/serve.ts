@@ -4,7 +4,7 @@
  * (`--snapshot`), and the HTTP server. Runs until Ctrl-C (`io.signal`).
  */
 import { parseArgs } from 'node:util';
-import { loadKubeConfig, MetricsClient, parseGoDuration, resolveConnection } from '../../client/index.js';
+import { MetricsClient, parseGoDuration, resolveConnection } from '../../client/index.js';
 import { createCollectFilter, createRecordSink, readSnapshot, replaySnapshot } from '../../report/index.js';
 import {
   bearerTokenFromFile,
@@ -17,15 +17,20 @@ import {
   type ServiceLogEntry,
 } from '../../service/index.js';
 import { EXIT_OK, type Command } from '../command.js';
-import { parseRequestTimeout } from '../cluster-options.js';
+import {
+  CLUSTER_FLAGS,
+  clusterFlagsGiven,
+  clusterOptions,
+  loadClusterConfig,
+  type ClusterOptions,
+} from '../cluster-options.js';
 import { writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 const FLAGS = {
   listen: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  'request-timeout': { type: 'string' },
+  // The kubectl cluster flags, as on top/capacity/snapshot (cluster-options.ts).
+  ...CLUSTER_FLAGS,
   'metrics-interval': { type: 'string' },
   'auth-token-file': { type: 'string' },
   'pod-metrics': { type: 'boolean' },
@@ -38,9 +43,8 @@ const FLAGS = {
 export interface ServeOptions {
   readonly host: string;
   readonly port: number;
-  readonly kubeconfig: string | undefined;
-  readonly context: string | undefined;
-  readonly timeoutMs: number;
+  /** Which cluster, as whom, and the request deadline (the kubectl flags). */
+  readonly cluster: ClusterOptions;
   readonly metricsIntervalMs: number;
   readonly authTokenFile: string | undefined;
   readonly podMetrics: boolean;
@@ -87,22 +91,21 @@ export function parseServeOptions(args: readonly string[], env: NodeJS.ProcessEn
     else metricsIntervalMs = seconds * 1000;
   }
   if (values.snapshot !== undefined) {
-    for (const flag of ['kubeconfig', 'context', 'metrics-interval', 'request-timeout'] as const)
-      if (values[flag] !== undefined)
-        problems.push(`--snapshot serves a file; it cannot be combined with --${flag}`);
+    const given = clusterFlagsGiven(values);
+    if (values['metrics-interval'] !== undefined) given.push('metrics-interval');
+    for (const flag of given) problems.push(`--snapshot serves a file; it cannot be combined with --${flag}`);
   } else if (values['metrics-file'] !== undefined) problems.push('--metrics-file goes with --snapshot');
-  let timeoutMs = 30_000;
+  let cluster: ClusterOptions | undefined;
   try {
-    timeoutMs = parseRequestTimeout(values['request-timeout'], 'serve');
+    cluster = clusterOptions(values, 'serve');
   } catch (error) {
     problems.push((error as Error).message);
   }
-  if (problems.length > 0 || listen === undefined) throw new UsageError(problems.join('; '), 'serve');
+  if (problems.length > 0 || listen === undefined || cluster === undefined)
+    throw new UsageError(problems.join('; '), 'serve');
   return {
     ...listen,
-    kubeconfig: values.kubeconfig,
-    context: values.context,
-    timeoutMs,
+    cluster,
     metricsIntervalMs,
     authTokenFile: values['auth-token-file'],
     podMetrics: values['pod-metrics'] === true,
@@ -128,15 +131,12 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   if (options.snapshot !== undefined) {
     view = await snapshotView(options.snapshot, options.metricsFile);
   } else {
-    const kubeConfig = loadKubeConfig({
-      kubeconfig: options.kubeconfig,
-      context: options.context,
-      env: io.env,
-    });
-    const client = new MetricsClient(kubeConfig, { context: options.context, timeoutMs: options.timeoutMs });
+    // The flags' context and overrides are part of the loaded kubeconfig (its current context).
+    const { kubeConfig, stopLog } = await loadClusterConfig(options.cluster, io);
+    const client = new MetricsClient(kubeConfig, { timeoutMs: options.cluster.timeoutMs });
     const cache = new ClusterCache({
       client,
-      connection: resolveConnection(kubeConfig, options.context),
+      connection: resolveConnection(kubeConfig),
       metricsIntervalMs: options.metricsIntervalMs,
     });
     // One line per change of state of the cluster or the metrics source, with the cause.
@@ -150,6 +150,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     stopView = async () => {
       await cache.stop();
       await client.close();
+      stopLog();
     };
   }
   const log = (entry: ServiceLogEntry): void => {
