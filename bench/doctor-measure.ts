@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HorizontalPodAutoscaler } from '../src/api/index.js';
 import { registerDemoAPIServices } from '../src/cli/demo-apiservices.js';
-import { mountDemoMetricsApi } from '../src/cli/demo-metrics-api.js';
+import { mountMetricsApis } from '../src/cli/demo-metrics-api.js';
 import { buildCluster, demoCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 
 const BINARY = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -45,7 +45,7 @@ async function measure(name: string, cluster: TestCluster): Promise<void> {
 
 const demo = demoCluster();
 const demoRunning = await startTestCluster(demo);
-mountDemoMetricsApi(demoRunning, demo.pods);
+mountMetricsApis(demoRunning, demo);
 await registerDemoAPIServices(demoRunning);
 await measure(`demo cluster (${demo.nodes.length} nodes, ${demo.pods.length} pods)`, demoRunning);
 await demoRunning.stop();

@@ -3,7 +3,7 @@
  * prints them for people (table) or scripts (json); exit 1 when a problem was found.
  */
 import { parseArgs } from 'node:util';
-import { ClusterAccess } from '../../apiserver/cluster-access.js';
+import { ClusterAccess } from '../../apiserver/auth/cluster-access.js';
 import {
   CHECKS,
   DOCTOR_GROUPS,
