@@ -208,7 +208,9 @@ describe('HorizontalPodAutoscalers', () => {
     ]);
 
     cluster.deleteObject('HorizontalPodAutoscaler', 'sandbox', 'web');
-    expect((await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers/web')).status).toBe(404);
+    expect((await get('/apis/autoscaling/v2/namespaces/sandbox/horizontalpodautoscalers/web')).status).toBe(
+      404,
+    );
   });
 });
 
