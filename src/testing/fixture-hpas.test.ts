@@ -5,7 +5,7 @@
  * values agrees with.
  */
 import { describe, expect, it } from 'vitest';
-import { labelSelectorFromWire, type MetricSpec } from '../api/index.js';
+import { labelSelectorFromWire, type HorizontalPodAutoscaler, type MetricSpec } from '../api/index.js';
 import {
   compareWithStatus,
   decideHpa,
@@ -76,6 +76,27 @@ function observations(
   }
 }
 
+/** The controller's replay of one fixture HPA: its target, the pods its selector matches, the decision. */
+function replay(f: ClusterFixture, hpa: HorizontalPodAutoscaler) {
+  const namespace = hpa.metadata.namespace!;
+  const target = f.deployments.find(
+    (d) => d.metadata.namespace === namespace && d.metadata.name === hpa.spec.scaleTargetRef.name,
+  )!;
+  const selector = labelSelectorFromWire(target.spec.selector);
+  const pods = f.pods.filter(
+    (p) => p.metadata.namespace === namespace && selector.matches(p.metadata.labels),
+  );
+  const names = new Set(pods.map((p) => p.metadata.name!));
+  const decision = decideHpa({
+    spec: hpa.spec,
+    scale: { specReplicas: target.spec.replicas!, statusReplicas: target.status!.replicas! },
+    pods: pods.map(hpaPodFromPod),
+    metrics: hpa.spec.metrics!.map((m) => observations(f, namespace, names, m)),
+    now: Date.parse(NOW),
+  });
+  return { pods, decision, where: `${namespace}/${hpa.metadata.name}` };
+}
+
 describe('buildCluster({ hpas })', () => {
   it('covers every autoscaling/v2 metric source and target type', () => {
     const kinds = new Set(
@@ -121,23 +142,7 @@ describe('buildCluster({ hpas })', () => {
 
   it('writes statuses a replay of the controller agrees with (replica_calculator.go, horizontal.go)', () => {
     for (const hpa of fixture.horizontalPodAutoscalers) {
-      const namespace = hpa.metadata.namespace!;
-      const target = fixture.deployments.find(
-        (d) => d.metadata.namespace === namespace && d.metadata.name === hpa.spec.scaleTargetRef.name,
-      )!;
-      const selector = labelSelectorFromWire(target.spec.selector);
-      const pods = fixture.pods.filter(
-        (p) => p.metadata.namespace === namespace && selector.matches(p.metadata.labels),
-      );
-      const names = new Set(pods.map((p) => p.metadata.name!));
-      const decision = decideHpa({
-        spec: hpa.spec,
-        scale: { specReplicas: target.spec.replicas!, statusReplicas: target.status!.replicas! },
-        pods: pods.map(hpaPodFromPod),
-        metrics: hpa.spec.metrics!.map((m) => observations(fixture, namespace, names, m)),
-        now: Date.parse(NOW),
-      });
-      const where = `${namespace}/${hpa.metadata.name}`;
+      const { pods, decision, where } = replay(fixture, hpa);
       expect(compareWithStatus(decision, hpa.status!).agrees, where).toBe(true);
       expect(hpa.status!.currentReplicas, where).toBe(pods.length);
       // ScalingLimited says which way the recommendation points; the replay must point the same way.
@@ -164,23 +169,7 @@ describe('demoCluster HPAs', () => {
       DEMO_HPAS.stuck,
     ]);
     const stuck = demo.horizontalPodAutoscalers[2]!;
-    const namespace = stuck.metadata.namespace!;
-    const target = demo.deployments.find(
-      (d) => d.metadata.namespace === namespace && d.metadata.name === stuck.spec.scaleTargetRef.name,
-    )!;
-    const selector = labelSelectorFromWire(target.spec.selector);
-    const pods = demo.pods.filter(
-      (p) => p.metadata.namespace === namespace && selector.matches(p.metadata.labels),
-    );
-    const decision = decideHpa({
-      spec: stuck.spec,
-      scale: { specReplicas: target.spec.replicas!, statusReplicas: target.status!.replicas! },
-      pods: pods.map(hpaPodFromPod),
-      metrics: [
-        observations(demo, namespace, new Set(pods.map((p) => p.metadata.name!)), stuck.spec.metrics![0]!),
-      ],
-      now: Date.parse(NOW),
-    });
+    const { decision } = replay(demo, stuck);
     expect(decision.metrics[0]!.error?.reason).toBe('FailedGetResourceMetric');
     const active = stuck.status!.conditions!.find((c) => c.type === 'ScalingActive')!;
     expect(active.message).toBe(
