@@ -49,10 +49,11 @@ export type { ContainerMetricsResult, NodeMetricsResult, PodMetricsResult } from
 export { collect } from './core-lists.js';
 export type { ListOptions, ListPage } from './core-lists.js';
 export type {
-  CustomMetricInfo,
+  CustomMetricResult,
   CustomMetricTarget,
   CustomMetricValue,
-  ExternalMetricInfo,
+  DiscoveredCustomMetric,
+  DiscoveredExternalMetric,
   ExternalMetricResult,
 } from './custom-metrics.js';
 export { MetricsClient } from './metrics-client.js';

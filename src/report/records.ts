@@ -91,7 +91,7 @@ export interface PodRecord {
 }
 
 /** Node usage from metrics.k8s.io. */
-export interface NodeUsage {
+export interface NodeUsageRecord {
   readonly name: string;
   readonly usage: ResourceAmounts;
   readonly timestamp: string | undefined;
@@ -99,16 +99,16 @@ export interface NodeUsage {
 }
 
 /** One container's usage from metrics.k8s.io. */
-export interface ContainerUsage {
+export interface ContainerUsageRecord {
   readonly name: string;
   readonly usage: ResourceAmounts;
 }
 
 /** Pod usage from metrics.k8s.io: per container and the total. */
-export interface PodUsage {
+export interface PodUsageRecord {
   readonly namespace: string;
   readonly name: string;
-  readonly containers: readonly ContainerUsage[];
+  readonly containers: readonly ContainerUsageRecord[];
   /**
    * Sum over containers of every resource any container reports, as `kubectl top pod` sums them
    * (a container missing a resource adds nothing to it).
@@ -122,8 +122,8 @@ export interface PodUsage {
 export interface RecordTrimmer {
   trimNode(node: Node): NodeRecord;
   trimPod(pod: Pod): PodRecord;
-  trimNodeMetrics(metrics: NodeMetrics): NodeUsage;
-  trimPodMetrics(metrics: PodMetrics): PodUsage;
+  trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord;
+  trimPodMetrics(metrics: PodMetrics): PodUsageRecord;
 }
 
 /** Options of {@link createRecordTrimmer}. */
@@ -539,7 +539,7 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
       });
     },
 
-    trimNodeMetrics(metrics: NodeMetrics): NodeUsage {
+    trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord {
       const name = requireName(metrics, 'NodeMetrics');
       return Object.freeze({
         name,
@@ -549,13 +549,13 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
       });
     },
 
-    trimPodMetrics(metrics: PodMetrics): PodUsage {
+    trimPodMetrics(metrics: PodMetrics): PodUsageRecord {
       const name = requireName(metrics, 'PodMetrics');
       const namespace = strings.intern(metrics.metadata.namespace ?? '');
       const object = `PodMetrics ${namespace}/${name}`;
       const raw = containerList(metrics.containers, object, 'containers') as unknown as readonly unknown[];
       // map() allocates exactly one slot per container; push() would over-allocate.
-      const containers = raw.map((c, i): ContainerUsage => {
+      const containers = raw.map((c, i): ContainerUsageRecord => {
         if (!isPlainObject(c) || typeof c.name !== 'string') {
           throw decodeError(object, `containers[${i}]`, 'is not a container with a name');
         }
@@ -565,7 +565,7 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
       // Most pods have one container: its usage object doubles as the total (saves memory).
       let total: ResourceAmounts;
       if (containers.length === 1) {
-        total = (containers[0] as ContainerUsage).usage;
+        total = (containers[0] as ContainerUsageRecord).usage;
       } else {
         const sum: MutableResourceAmounts = {};
         for (const c of containers) addInto(sum, c.usage);
@@ -601,12 +601,12 @@ export function trimPod(pod: Pod): PodRecord {
 }
 
 /** Trims a NodeMetrics item with the shared default trimmer. */
-export function trimNodeMetrics(metrics: NodeMetrics): NodeUsage {
+export function trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord {
   return defaultTrimmer.trimNodeMetrics(metrics);
 }
 
 /** Trims a PodMetrics item with the shared default trimmer; `total` sums the containers. */
-export function trimPodMetrics(metrics: PodMetrics): PodUsage {
+export function trimPodMetrics(metrics: PodMetrics): PodUsageRecord {
   return defaultTrimmer.trimPodMetrics(metrics);
 }
 
