@@ -15,7 +15,7 @@ import type {
   CustomMetricValue,
   ExternalMetricQuery,
   ExternalMetricsProvider,
-  ExternalMetricValue,
+  ExternalMetricSample,
   MetricsApiServer,
 } from '../src/apiserver/index.js';
 import { parseQuantity } from '../src/quantity/index.js';
@@ -75,7 +75,7 @@ export class QueueMetricsProvider implements CustomMetricsProvider, ExternalMetr
     return [{ metric: 'queue_depth' }];
   }
 
-  async getExternalMetric(query: ExternalMetricQuery): Promise<ExternalMetricValue[]> {
+  async getExternalMetric(query: ExternalMetricQuery): Promise<ExternalMetricSample[]> {
     if (query.metric !== 'queue_depth') return [];
     return (await this.queues(query.signal))
       .filter((q) => q.namespace === query.namespace)

@@ -31,6 +31,7 @@ export type {
   ExternalMetricInfo,
   ExternalMetricQuery,
   ExternalMetricsProvider,
+  ExternalMetricSample,
   ExternalMetricValue,
   GroupResource,
   MaybePromise,

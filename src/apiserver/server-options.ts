@@ -10,7 +10,7 @@ import type { Authenticator, Authorizer } from './auth/auth.js';
 import type { AuthenticationOptions } from './auth/authentication.js';
 import type { AuthorizationOptions } from './auth/authorization.js';
 import type { ClusterAccess } from './auth/cluster-access.js';
-import type { ListenOptions, StartedServer } from './lifecycle/lifecycle.js';
+import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { ObjectLister } from './listers/object-lister.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import type { DebugHandler } from './pipeline/router.js';
@@ -92,27 +92,12 @@ export interface MetricsApiServerOptions {
   readonly now?: (() => Date) | undefined;
 }
 
-export interface MetricsApiServer {
+/** The server: its request listener, its metrics, and starting and stopping it (lifecycle.ts). */
+export interface MetricsApiServer extends Lifecycle {
   /** The request listener: pass it to `http.createServer` or `https.createServer`. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The server's own metrics (served at `/metrics`). */
   readonly metrics: ServerMetrics;
-  /**
-   * Starts the production server: HTTPS (TLS 1.2+) with the `tls` options, client certificates
-   * requested (never required), authentication and authorization as configured, the
-   * `extension-apiserver-authentication` informer and a startable `objectLister`. Refuses to start
-   * without authentication and authorization settings (use `{ anonymous: true }` /
-   * `{ mode: 'AlwaysAllow' }` to ask for an open server). Default address 127.0.0.1, port 0.
-   */
-  start(options?: ListenOptions): Promise<StartedServer>;
-  /** Stops what `start` started: no new connections, in-flight requests get 5 s, then the rest closes. */
-  stop(): Promise<void>;
-  /** Starts a plain-HTTP server on `host:port`; resolves with its URL. */
-  listen(
-    options?: ListenOptions,
-  ): Promise<{ readonly url: string; readonly host: string; readonly port: number }>;
-  /** Stops the server started by `listen` (if any), closing idle and active connections. */
-  close(): Promise<void>;
 }
 
 /** Default `requestTimeoutMs`: kube-apiserver's default `--request-timeout`. */

@@ -23,7 +23,7 @@ import type { Quantity } from '../quantity/index.js';
 import { decodeError, decodeTimestamp } from './metrics-model.js';
 
 /** One custom metric value, the same for v1beta1 and v1beta2 servers. */
-export interface CustomMetricValue {
+export interface CustomMetricResult {
   /** The object the value describes (`kind`, `namespace`, `name`, `apiVersion`). */
   readonly describedObject: ObjectReference;
   readonly metricName: string;
@@ -37,6 +37,12 @@ export interface CustomMetricValue {
   readonly raw: MetricValueV1beta1 | MetricValueV1beta2;
 }
 
+/**
+ * @deprecated Use {@link CustomMetricResult}. Kept because docs/client.md named it; in
+ * `kubemetrics/apiserver` the same name is a provider's answer, a different shape.
+ */
+export type CustomMetricValue = CustomMetricResult;
+
 /** One external metric value. */
 export interface ExternalMetricResult {
   readonly metricName: string;
@@ -48,7 +54,7 @@ export interface ExternalMetricResult {
 }
 
 /** A metric the custom metrics API serves, from its discovery document. */
-export interface CustomMetricInfo {
+export interface DiscoveredCustomMetric {
   /** Discovery name, e.g. `pods/http_requests` or `deployments.apps/queue_length`. */
   readonly name: string;
   /** Resource the metric describes, e.g. `pods`, `deployments`, `namespaces`. */
@@ -60,7 +66,7 @@ export interface CustomMetricInfo {
 }
 
 /** A metric the external metrics API serves. */
-export interface ExternalMetricInfo {
+export interface DiscoveredExternalMetric {
   readonly metric: string;
   readonly namespaced: boolean;
 }
@@ -125,7 +131,7 @@ function optionalSeconds(value: unknown, what: string, field: string): number | 
  * Decodes one custom metric value of either version: v1beta2 has `metric: { name, selector }` and
  * `windowSeconds`, v1beta1 has `metricName`, `selector` and `window` (seconds).
  */
-export function decodeCustomMetricValue(item: unknown, index?: number): CustomMetricValue {
+export function decodeCustomMetricValue(item: unknown, index?: number): CustomMetricResult {
   const where = index === undefined ? 'MetricValue' : `MetricValue items[${index}]`;
   if (!isRecord(item)) throw decodeError(where, 'object', 'is not an object');
   const described = isRecord(item['describedObject'])
@@ -184,8 +190,8 @@ export function decodeExternalMetricValue(item: unknown, index?: number): Extern
  * Reads the metrics a custom metrics API serves from its resource list: names are
  * `<resource>[.<group>]/<metric>` (custom-metrics-apiserver's discovery).
  */
-export function customMetricsFromDiscovery(list: APIResourceList): CustomMetricInfo[] {
-  const out: CustomMetricInfo[] = [];
+export function customMetricsFromDiscovery(list: APIResourceList): DiscoveredCustomMetric[] {
+  const out: DiscoveredCustomMetric[] = [];
   for (const r of Array.isArray(list?.resources) ? list.resources : []) {
     if (typeof r?.name !== 'string') continue;
     const slash = r.name.indexOf('/');
@@ -204,7 +210,7 @@ export function customMetricsFromDiscovery(list: APIResourceList): CustomMetricI
 }
 
 /** Reads the metrics an external metrics API serves from its resource list. */
-export function externalMetricsFromDiscovery(list: APIResourceList): ExternalMetricInfo[] {
+export function externalMetricsFromDiscovery(list: APIResourceList): DiscoveredExternalMetric[] {
   return (Array.isArray(list?.resources) ? list.resources : [])
     .filter((r) => typeof r?.name === 'string' && r.name !== '')
     .map((r) => ({ metric: r.name, namespaced: r.namespaced === true }));

@@ -58,10 +58,11 @@ export type { ResourceMetricsTarget } from './metrics-paths.js';
 export { collect } from './core-lists.js';
 export type { ListOptions, ListPage } from './core-lists.js';
 export type {
-  CustomMetricInfo,
+  CustomMetricResult,
   CustomMetricTarget,
   CustomMetricValue,
-  ExternalMetricInfo,
+  DiscoveredCustomMetric,
+  DiscoveredExternalMetric,
   ExternalMetricResult,
 } from './custom-metrics.js';
 export { MetricsClient, mapConcurrent } from './metrics-client.js';

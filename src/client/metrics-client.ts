@@ -21,10 +21,10 @@ import {
   namespaceMetricPath,
 } from './custom-metrics.js';
 import type {
-  CustomMetricInfo,
+  DiscoveredCustomMetric,
   CustomMetricTarget,
-  CustomMetricValue,
-  ExternalMetricInfo,
+  CustomMetricResult,
+  DiscoveredExternalMetric,
   ExternalMetricResult,
 } from './custom-metrics.js';
 import { Discovery } from './discovery.js';
@@ -389,7 +389,7 @@ export class MetricsClient {
    * One custom metric of one object, e.g. `{ resource: 'pods', namespace: 'web', name: 'web-0',
    * metric: 'http_requests' }`. Leave `namespace` out for cluster-scoped resources.
    */
-  async getCustomMetric(request: CustomMetricRequest): Promise<CustomMetricValue> {
+  async getCustomMetric(request: CustomMetricRequest): Promise<CustomMetricResult> {
     checkName(request.name, 'getCustomMetric');
     const values = await this.#customMetric(request, request.name);
     const first = values[0];
@@ -404,7 +404,7 @@ export class MetricsClient {
   }
 
   /** One custom metric of every object matching `labelSelector` (name `*`). */
-  getCustomMetricBySelector(request: CustomMetricSelectorRequest): Promise<CustomMetricValue[]> {
+  getCustomMetricBySelector(request: CustomMetricSelectorRequest): Promise<CustomMetricResult[]> {
     return this.#customMetric(request, '*', request.labelSelector);
   }
 
@@ -412,7 +412,7 @@ export class MetricsClient {
     target: CustomMetricTarget & CallOptions,
     name: string,
     labelSelector?: string,
-  ): Promise<CustomMetricValue[]> {
+  ): Promise<CustomMetricResult[]> {
     if (target.namespace !== undefined) checkNamespace(target.namespace, 'custom metric');
     checkName(target.metric, 'custom metric');
     const version = await this.discovery.version(CUSTOM_METRICS_GROUP, target);
@@ -424,7 +424,7 @@ export class MetricsClient {
   }
 
   /** A custom metric that describes a namespace itself (`/namespaces/<ns>/metrics/<metric>`). */
-  async getNamespaceCustomMetric(request: NamespaceMetricRequest): Promise<CustomMetricValue[]> {
+  async getNamespaceCustomMetric(request: NamespaceMetricRequest): Promise<CustomMetricResult[]> {
     checkNamespace(request.namespace, 'getNamespaceCustomMetric');
     checkName(request.metric, 'getNamespaceCustomMetric');
     const version = await this.discovery.version(CUSTOM_METRICS_GROUP, request);
@@ -450,13 +450,13 @@ export class MetricsClient {
   }
 
   /** The metrics the custom metrics API serves (from discovery, cached). */
-  async listCustomMetrics(options: CallOptions = {}): Promise<CustomMetricInfo[]> {
+  async listCustomMetrics(options: CallOptions = {}): Promise<DiscoveredCustomMetric[]> {
     const version = await this.discovery.version(CUSTOM_METRICS_GROUP, options);
     return customMetricsFromDiscovery(await this.discovery.resources(CUSTOM_METRICS_GROUP, version, options));
   }
 
   /** The metrics the external metrics API serves (from discovery, cached). */
-  async listExternalMetrics(options: CallOptions = {}): Promise<ExternalMetricInfo[]> {
+  async listExternalMetrics(options: CallOptions = {}): Promise<DiscoveredExternalMetric[]> {
     const version = await this.discovery.version(EXTERNAL_METRICS_GROUP, options);
     return externalMetricsFromDiscovery(
       await this.discovery.resources(EXTERNAL_METRICS_GROUP, version, options),

@@ -4,7 +4,7 @@ import type { Container, Node, NodeMetrics, Pod, PodMetrics, PodPhase } from '..
 import { buildCluster } from '../testing/index.js';
 import { buildReport, type ReportInput, type ReportModel } from './aggregate.js';
 import { kubectlPercent } from './percent.js';
-import { createRecordTrimmer, podKey, type NodeUsage, type PodUsage } from './records.js';
+import { createRecordTrimmer, podKey, type NodeUsageRecord, type PodUsageRecord } from './records.js';
 import { addInto, amountOf, type MutableResourceAmounts, type ResourceAmounts } from './resource-amounts.js';
 import { rowPercent, usageOfLimits } from './row-values.js';
 
@@ -567,9 +567,9 @@ describe('buildReport on the generated test cluster', () => {
   it('is consistent on buildCluster fixtures (pools, GPUs, hugepages, sidecars, overhead)', () => {
     const fixture = buildCluster({ nodes: 40, seed: 7, nodesWithoutMetrics: 2 });
     const trimmer = createRecordTrimmer();
-    const nodeMetrics = new Map<string, NodeUsage>();
+    const nodeMetrics = new Map<string, NodeUsageRecord>();
     for (const n of fixture.nodeMetrics) nodeMetrics.set(n.metadata.name ?? '', trimmer.trimNodeMetrics(n));
-    const podMetrics = new Map<string, PodUsage>();
+    const podMetrics = new Map<string, PodUsageRecord>();
     for (const p of fixture.podMetrics) {
       const u = trimmer.trimPodMetrics(p);
       podMetrics.set(podKey(u.namespace, u.name), u);

@@ -22,10 +22,10 @@ import type { ContainerKind } from './pod-resources.js';
 import {
   podKey,
   type NodeRecord,
-  type NodeUsage,
+  type NodeUsageRecord,
   type PodRecord,
   type PodResources,
-  type PodUsage,
+  type PodUsageRecord,
 } from './records.js';
 import {
   addInto,
@@ -56,9 +56,9 @@ export interface ReportInput {
   readonly nodes: readonly NodeRecord[];
   readonly pods: readonly PodRecord[];
   /** Node usage by node name; absent or empty when metrics.k8s.io is not available. */
-  readonly nodeMetrics?: ReadonlyMap<string, NodeUsage> | undefined;
+  readonly nodeMetrics?: ReadonlyMap<string, NodeUsageRecord> | undefined;
   /** Pod usage by `namespace/name` (see `podKey`). */
-  readonly podMetrics?: ReadonlyMap<string, PodUsage> | undefined;
+  readonly podMetrics?: ReadonlyMap<string, PodUsageRecord> | undefined;
 }
 
 /** Options of {@link buildReport}. */
@@ -322,8 +322,8 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
   const fromPods = usageFrom === 'PodMetrics';
   /** Names any pod's metrics measure: a node with none of the selected pods used 0 of each. */
   const podMeasured = new Set<string>();
-  const nodeMetrics = input.nodeMetrics ?? new Map<string, NodeUsage>();
-  const podMetrics = input.podMetrics ?? new Map<string, PodUsage>();
+  const nodeMetrics = input.nodeMetrics ?? new Map<string, NodeUsageRecord>();
+  const podMetrics = input.podMetrics ?? new Map<string, PodUsageRecord>();
   const seenNames = new Set<string>();
 
   // Nodes first, so pods can find their node.
@@ -353,7 +353,7 @@ export function buildReport(input: ReportInput, options: ReportOptions = {}): Re
     group: GroupAcc,
     scheduled: boolean,
     resources: PodResources,
-    usage: PodUsage | undefined,
+    usage: PodUsageRecord | undefined,
   ): void => {
     group.pods++;
     if (!scheduled) group.pendingPods++;

@@ -9,9 +9,9 @@ import {
   createRecordTrimmer,
   podKey,
   type NodeRecord,
-  type NodeUsage,
+  type NodeUsageRecord,
   type PodRecord,
-  type PodUsage,
+  type PodUsageRecord,
 } from './records.js';
 import type { ReportInput } from './aggregate.js';
 
@@ -28,8 +28,8 @@ export interface ClusterSink {
 export interface ClusterRecords extends ReportInput {
   readonly nodes: NodeRecord[];
   readonly pods: PodRecord[];
-  readonly nodeMetrics: Map<string, NodeUsage>;
-  readonly podMetrics: Map<string, PodUsage>;
+  readonly nodeMetrics: Map<string, NodeUsageRecord>;
+  readonly podMetrics: Map<string, PodUsageRecord>;
 }
 
 /** A sink that filters (see collect-filter.ts) and trims into {@link ClusterRecords}. */

@@ -13,12 +13,12 @@ export {
   trimPodMetrics,
 } from './records.js';
 export type {
-  ContainerUsage,
+  ContainerUsageRecord,
   NodeRecord,
-  NodeUsage,
+  NodeUsageRecord,
   PodRecord,
   PodResources,
-  PodUsage,
+  PodUsageRecord,
   RecordTrimmer,
   RecordTrimmerOptions,
 } from './records.js';

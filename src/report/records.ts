@@ -92,7 +92,7 @@ export interface PodRecord {
 }
 
 /** Node usage from metrics.k8s.io. */
-export interface NodeUsage {
+export interface NodeUsageRecord {
   readonly name: string;
   readonly usage: ResourceAmounts;
   readonly timestamp: string | undefined;
@@ -100,16 +100,16 @@ export interface NodeUsage {
 }
 
 /** One container's usage from metrics.k8s.io. */
-export interface ContainerUsage {
+export interface ContainerUsageRecord {
   readonly name: string;
   readonly usage: ResourceAmounts;
 }
 
 /** Pod usage from metrics.k8s.io: per container and the total. */
-export interface PodUsage {
+export interface PodUsageRecord {
   readonly namespace: string;
   readonly name: string;
-  readonly containers: readonly ContainerUsage[];
+  readonly containers: readonly ContainerUsageRecord[];
   /**
    * Sum over containers of every resource any container reports, as `kubectl top pod` sums them
    * (a container missing a resource adds nothing to it).
@@ -123,8 +123,8 @@ export interface PodUsage {
 export interface RecordTrimmer {
   trimNode(node: Node): NodeRecord;
   trimPod(pod: Pod): PodRecord;
-  trimNodeMetrics(metrics: NodeMetrics): NodeUsage;
-  trimPodMetrics(metrics: PodMetrics): PodUsage;
+  trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord;
+  trimPodMetrics(metrics: PodMetrics): PodUsageRecord;
 }
 
 /** Options of {@link createRecordTrimmer}. */
@@ -500,14 +500,14 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
 
   // Metrics objects are read by the client's one decoder (client/metrics-model.ts, which knows
   // their fields); the report only chooses the representation: bigint nanos, frozen, interned.
-  const usageLeaves: ResourceMetricsLeaves<ResourceAmounts, ContainerUsage> = {
+  const usageLeaves: ResourceMetricsLeaves<ResourceAmounts, ContainerUsageRecord> = {
     subject: (kind, namespace, name) =>
       kind === 'NodeMetrics' ? `${kind} ${name}` : `${kind} ${namespace}/${name}`,
     usage: (value, subject, field) => amounts(value, subject, field, false),
     container: (name, usage) => Object.freeze({ name, usage }),
     total(containers) {
       // Most pods have one container: its usage object doubles as the total (saves memory).
-      if (containers.length === 1) return (containers[0] as ContainerUsage).usage;
+      if (containers.length === 1) return (containers[0] as ContainerUsageRecord).usage;
       const sum: MutableResourceAmounts = {};
       for (const c of containers) addInto(sum, c.usage);
       return Object.freeze(sum);
@@ -560,7 +560,7 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
       });
     },
 
-    trimNodeMetrics(metrics: NodeMetrics): NodeUsage {
+    trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord {
       const fields = readNodeMetrics(metrics, usageLeaves);
       return Object.freeze({
         name: fields.name,
@@ -570,7 +570,7 @@ export function createRecordTrimmer(options: RecordTrimmerOptions = {}): RecordT
       });
     },
 
-    trimPodMetrics(metrics: PodMetrics): PodUsage {
+    trimPodMetrics(metrics: PodMetrics): PodUsageRecord {
       const fields = readPodMetrics(metrics, usageLeaves);
       return Object.freeze({
         namespace: fields.namespace,
@@ -602,12 +602,12 @@ export function trimPod(pod: Pod): PodRecord {
 }
 
 /** Trims a NodeMetrics item with the shared default trimmer. */
-export function trimNodeMetrics(metrics: NodeMetrics): NodeUsage {
+export function trimNodeMetrics(metrics: NodeMetrics): NodeUsageRecord {
   return defaultTrimmer.trimNodeMetrics(metrics);
 }
 
 /** Trims a PodMetrics item with the shared default trimmer; `total` sums the containers. */
-export function trimPodMetrics(metrics: PodMetrics): PodUsage {
+export function trimPodMetrics(metrics: PodMetrics): PodUsageRecord {
   return defaultTrimmer.trimPodMetrics(metrics);
 }
 

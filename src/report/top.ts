@@ -8,7 +8,7 @@
  */
 import { kubectlUsagePercent, percentOf, type Percent } from './percent.js';
 import type { ResourceAmounts } from './resource-amounts.js';
-import type { NodeRecord, NodeUsage, PodUsage } from './records.js';
+import type { NodeRecord, NodeUsageRecord, PodUsageRecord } from './records.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 const NANOS_PER_UNIT = 1_000_000_000n;
@@ -63,7 +63,7 @@ export type TopSortBy = 'cpu' | 'memory' | undefined;
 
 export interface TopNodesInput {
   readonly nodes: readonly NodeRecord[];
-  readonly nodeMetrics: ReadonlyMap<string, NodeUsage>;
+  readonly nodeMetrics: ReadonlyMap<string, NodeUsageRecord>;
   /** Percentages of capacity instead of allocatable (`--show-capacity`). */
   readonly showCapacity?: boolean;
   readonly sortBy?: TopSortBy;
@@ -134,7 +134,7 @@ export interface TopPodRow {
 }
 
 export interface TopPodsInput {
-  readonly podMetrics: ReadonlyMap<string, PodUsage>;
+  readonly podMetrics: ReadonlyMap<string, PodUsageRecord>;
   readonly sortBy?: TopSortBy;
   /** Sort containers within a pod too (`--containers`). */
   readonly withNamespace?: boolean;

@@ -29,9 +29,9 @@ import {
   createRecordTrimmer,
   podKey,
   type NodeRecord,
-  type NodeUsage,
+  type NodeUsageRecord,
   type PodRecord,
-  type PodUsage,
+  type PodUsageRecord,
   type RecordTrimmer,
   type ReportInput,
 } from '../report/index.js';
@@ -56,8 +56,8 @@ export interface ClusterView {
 export interface CacheRecords extends ReportInput {
   readonly nodes: readonly NodeRecord[];
   readonly pods: readonly PodRecord[];
-  readonly nodeMetrics: ReadonlyMap<string, NodeUsage>;
-  readonly podMetrics: ReadonlyMap<string, PodUsage>;
+  readonly nodeMetrics: ReadonlyMap<string, NodeUsageRecord>;
+  readonly podMetrics: ReadonlyMap<string, PodUsageRecord>;
   /** Increases on every change; lets readers cache what they compute from the records. */
   readonly generation: number;
 }
@@ -290,8 +290,8 @@ export class ClusterCache implements ClusterView {
   readonly #events = new EventEmitter();
   readonly #nodes: Collection<Node, NodeRecord>;
   readonly #pods: Collection<Pod, PodRecord>;
-  #nodeMetrics = new Map<string, NodeUsage>();
-  #podMetrics = new Map<string, PodUsage>();
+  #nodeMetrics = new Map<string, NodeUsageRecord>();
+  #podMetrics = new Map<string, PodUsageRecord>();
   #metricsRefreshedAt: number | undefined;
   #metricsAvailable = true;
   #metricsError: string | undefined;
@@ -385,7 +385,7 @@ export class ClusterCache implements ClusterView {
   /** Refreshes metrics now (also done on the interval). Never throws; failures land in `health()`. */
   async refreshMetrics(signal?: AbortSignal): Promise<void> {
     try {
-      const nodeMetrics = new Map<string, NodeUsage>();
+      const nodeMetrics = new Map<string, NodeUsageRecord>();
       const [, podMetrics] = await Promise.all([
         this.#client.streamResourceMetrics(
           { kind: 'nodes' },
@@ -459,8 +459,8 @@ export class ClusterCache implements ClusterView {
    * namespace's answer is trimmed before the next is read. A failed namespace fails the refresh
    * (the last metrics are kept), as a failed single list would.
    */
-  async #readPodMetrics(signal: AbortSignal | undefined): Promise<Map<string, PodUsage>> {
-    const podMetrics = new Map<string, PodUsage>();
+  async #readPodMetrics(signal: AbortSignal | undefined): Promise<Map<string, PodUsageRecord>> {
+    const podMetrics = new Map<string, PodUsageRecord>();
     const read = async (namespace: string | undefined): Promise<void> => {
       await this.#client.streamResourceMetrics(
         { kind: 'pods', namespace },

@@ -17,7 +17,7 @@ import type {
   ContainerMetrics,
   CustomMetricsVersion,
   ExternalMetricsVersion,
-  ExternalMetricValue as ExternalMetricValueWire,
+  ExternalMetricValue,
   ExternalMetricValueList,
   LabelSelectorWire,
   MetricsVersion,
@@ -195,7 +195,7 @@ export function encodeExternalMetricValueList(
     kind: 'ExternalMetricValueList',
     apiVersion: `${EXTERNAL_METRICS_GROUP}/${version}`,
     metadata: {},
-    items: items.map((item): ExternalMetricValueWire => {
+    items: items.map((item): ExternalMetricValue => {
       const window = integerWindow(item.windowSeconds);
       return {
         metricName: item.metric,

@@ -38,11 +38,21 @@ export interface StartedServer {
 }
 
 export interface Lifecycle {
+  /**
+   * Starts the production server: HTTPS (TLS 1.2+) with the `tls` options, client certificates
+   * requested (never required), authentication and authorization as configured, the
+   * `extension-apiserver-authentication` informer and a startable `objectLister`. Refuses to start
+   * without authentication and authorization settings (use `{ anonymous: true }` /
+   * `{ mode: 'AlwaysAllow' }` to ask for an open server). Default address 127.0.0.1, port 0.
+   */
   start(options?: ListenOptions): Promise<StartedServer>;
+  /** Stops what `start` started: no new connections, in-flight requests get 5 s, then the rest closes. */
   stop(): Promise<void>;
+  /** Starts a plain-HTTP server on `host:port`; resolves with its URL. */
   listen(
     options?: ListenOptions,
   ): Promise<{ readonly url: string; readonly host: string; readonly port: number }>;
+  /** Stops the server started by `listen` (if any), closing idle and active connections. */
   close(): Promise<void>;
 }
 

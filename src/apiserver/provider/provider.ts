@@ -166,13 +166,19 @@ export interface ExternalMetricQuery extends ProviderRequest {
 }
 
 /** One series of an external metric. */
-export interface ExternalMetricValue {
+export interface ExternalMetricSample {
   /** The metric's labels for this series (`metricLabels` on the wire). */
   readonly labels: Readonly<Record<string, string>>;
   readonly value: Quantity;
   readonly timestamp?: Date | undefined;
   readonly windowSeconds?: number | undefined;
 }
+
+/**
+ * @deprecated Use {@link ExternalMetricSample}. Kept because docs/writing-a-provider.md named it;
+ * `kubemetrics/api` uses the name for the wire type (`external.metrics.k8s.io` ExternalMetricValue).
+ */
+export type ExternalMetricValue = ExternalMetricSample;
 
 /** A source of external metrics (`external.metrics.k8s.io` v1beta1). */
 export interface ExternalMetricsProvider extends ReadinessCheck {
@@ -183,7 +189,7 @@ export interface ExternalMetricsProvider extends ReadinessCheck {
    * Every series of `query.metric` whose labels match `query.selector`. An empty array means no
    * series matched; if the metric is not listed either, the server answers 404.
    */
-  getExternalMetric(query: ExternalMetricQuery): MaybePromise<readonly ExternalMetricValue[]>;
+  getExternalMetric(query: ExternalMetricQuery): MaybePromise<readonly ExternalMetricSample[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

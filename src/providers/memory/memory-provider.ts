@@ -13,7 +13,7 @@ import type {
   ExternalMetricInfo,
   ExternalMetricQuery,
   ExternalMetricsProvider,
-  ExternalMetricValue,
+  ExternalMetricSample,
   GroupResource,
   ListedObject,
   NodeUsage,
@@ -327,8 +327,8 @@ export class MemoryMetricsProvider
     return [...new Set([...this.external.values()].map((e) => e.metric))].map((metric) => ({ metric }));
   }
 
-  getExternalMetric(query: ExternalMetricQuery): ExternalMetricValue[] {
-    const values: ExternalMetricValue[] = [];
+  getExternalMetric(query: ExternalMetricQuery): ExternalMetricSample[] {
+    const values: ExternalMetricSample[] = [];
     for (const e of this.external.values()) {
       if (e.metric !== query.metric) continue;
       if (e.namespace !== undefined && e.namespace !== query.namespace) continue;

@@ -9,7 +9,7 @@
 import type { LabelSelector } from '../../api/index.js';
 import { formatGroupResource } from '../../apiserver/index.js';
 import { StatusError } from '../../apiserver/index.js';
-import type { CustomMetricValue, ExternalMetricValue } from '../../apiserver/index.js';
+import type { CustomMetricValue, ExternalMetricSample } from '../../apiserver/index.js';
 import type { DiscoveredMetric, CustomMetricEntry } from './discovery.js';
 import { PrometheusQueryError, type QueryAnswer } from './prometheus-http.js';
 import { rangeDurations } from './prometheus-duration.js';
@@ -132,7 +132,7 @@ export interface ExternalRequest {
 export async function queryExternalMetric(
   request: ExternalRequest,
   ctx: QueryContext,
-): Promise<ExternalMetricValue[]> {
+): Promise<ExternalMetricSample[]> {
   const { entry, namespace, selector } = request;
   const { rule } = entry;
   const matchers = matchersForSelector(selector, 'labelSelector');
@@ -160,7 +160,7 @@ export async function queryExternalMetric(
   // A scalar (`scalar(...)`, `vector(1)` folded) is one series without labels.
   if (answer.resultType !== 'scalar') expectVector(answer, rule.path, promql);
   const windowSeconds = windowSecondsOf(promql);
-  const values: ExternalMetricValue[] = [];
+  const values: ExternalMetricSample[] = [];
   for (const sample of answer.samples) {
     const value = sampleQuantity(sample.value);
     const { __name__: _name, ...labels } = sample.labels;

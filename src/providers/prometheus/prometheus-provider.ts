@@ -17,7 +17,7 @@ import type {
   CustomMetricsProvider,
   ExternalMetricInfo,
   ExternalMetricQuery,
-  ExternalMetricValue,
+  ExternalMetricSample,
   ExternalMetricsProvider,
   Logger,
   NodeUsage,
@@ -280,7 +280,7 @@ export class PrometheusProvider
   async getExternalMetric(
     query: ExternalMetricQuery,
     trace?: Trace,
-  ): Promise<readonly ExternalMetricValue[]> {
+  ): Promise<readonly ExternalMetricSample[]> {
     const entry = this.#discovery.external.get(query.metric);
     if (entry === undefined) return [];
     return queryExternalMetric(
