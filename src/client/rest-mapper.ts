@@ -109,7 +109,7 @@ export class RestMapper {
         'KUBEMETRICS_ERR_API',
         `no matches for kind "${kind}" in group "${group}" (${gk})`,
         {
-          hint: `The scale target's kind is not served by this cluster: check spec.scaleTargetRef (apiVersion and kind) and \`kubectl api-resources --api-group=${group}\`.`,
+          hint: `The cluster serves no resource of this kind: check the apiVersion and kind in the HPA (spec.scaleTargetRef, or an Object metric's describedObject) and \`kubectl api-resources --api-group=${group}\`.`,
         },
       );
     }

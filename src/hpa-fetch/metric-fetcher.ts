@@ -167,7 +167,16 @@ export class MetricFetcher {
             request = `custom.metrics.k8s.io namespaces/${namespace}/metrics/${metric}${metricSelector === '' ? '' : ` metricLabelSelector=${metricSelector}`}`;
           } else {
             // The custom metrics client names the object by its resource (RESTMapping of the kind).
-            const [mapping] = await this.#mapper.mappings(group, ref.kind, this.#options);
+            // custom_metrics client qualResourceForKind: the kind must map, or the metric fails.
+            const [mapping] = await this.#mapper
+              .mappings(group, ref.kind, this.#options)
+              .catch((error: unknown) => {
+                throw new KubemetricsError(
+                  'KUBEMETRICS_ERR_API',
+                  `unable to map kind ${ref.kind}${group === '' ? '' : `.${group}`} to resource: ${messageOf(error)}`,
+                  { hint: hintOf(error), cause: error },
+                );
+              });
             described = { resource: mapping!.resource, group, name: ref.name };
           }
           const values = await this.#once(

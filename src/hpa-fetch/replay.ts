@@ -179,6 +179,13 @@ function parseSelector(scale: ScaleResult): LabelSelector | ReplayFailure {
   }
 }
 
+/** reconcileAutoscaler's cases that set a count without metrics (0 replicas, outside min/max). */
+function decidedWithoutMetrics(hpa: HorizontalPodAutoscaler, scale: ScaleResult): boolean {
+  const current = scale.specReplicas;
+  const min = effectiveMinReplicas(hpa.spec);
+  return (current === 0 && min !== 0) || current > hpa.spec.maxReplicas || current < min;
+}
+
 /** Replays one sync; see the module comment for what is fetched. */
 export async function replayHpas(client: MetricsClient, request: ReplayRequest = {}): Promise<HpaReplay[]> {
   const call: CallOptions = { signal: request.signal, timeoutMs: request.timeoutMs };
@@ -230,10 +237,7 @@ export async function replayHpas(client: MetricsClient, request: ReplayRequest =
   const needsPods = chosen.filter((hpa) => {
     const outcome = scaleOf.get(key(hpa))!;
     if (!('scale' in outcome)) return false;
-    const current = outcome.scale.specReplicas;
-    const min = effectiveMinReplicas(hpa.spec);
-    const shortcut = (current === 0 && min !== 0) || current > hpa.spec.maxReplicas || current < min;
-    return !shortcut && selectors.has(key(hpa));
+    return !decidedWithoutMetrics(hpa, outcome.scale) && selectors.has(key(hpa));
   });
   let pods: PodIndex | undefined;
   if (needsPods.length > 0) {
@@ -297,10 +301,7 @@ export async function replayHpas(client: MetricsClient, request: ReplayRequest =
     try {
       if (!needsPods.includes(hpa)) {
         const parsed = parseSelector(scale);
-        const current = scale.specReplicas;
-        const min = effectiveMinReplicas(hpa.spec);
-        const shortcut = (current === 0 && min !== 0) || current > hpa.spec.maxReplicas || current < min;
-        if (!shortcut && 'condition' in parsed) {
+        if (!decidedWithoutMetrics(hpa, scale) && 'condition' in parsed) {
           return { ...base, target, failure: parsed, agreement: failureAgreement(hpa, parsed) };
         }
         decision = decide([], []);

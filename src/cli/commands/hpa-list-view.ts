@@ -11,15 +11,23 @@ export interface ListColumns {
   readonly rows: string[][];
 }
 
-/** `cpu: 80%/50%→4` per metric; a failed metric shows `<unknown>` and its reason. */
+/**
+ * Per metric, kubectl's TARGETS text (k8s.io/kubernetes pkg/printers/internalversion printers.go
+ * `formatHPAMetrics`: `cpu: 80%/50%` for Resource and ContainerResource, `current/target` for Pods,
+ * Object and External, `(avg)` after an AverageValue Object or External target) followed by our
+ * `→proposal`; a failed metric shows `<unknown>` as current.
+ */
 function targets(replay: HpaReplay): string {
   const metrics = replay.decision?.metrics ?? [];
   if (metrics.length === 0) return replay.failure === undefined ? '<none>' : '<unknown>';
   return metrics
     .map((m) => {
+      const current = m.error === undefined ? (currentText(m) ?? '<unknown>') : '<unknown>';
       const target = m.target === undefined ? '<unset>' : targetText(m, replay.hpa.spec);
-      if (m.error !== undefined) return `${m.name}: <unknown>/${target}`;
-      return `${m.name}: ${currentText(m) ?? '<unknown>'}/${target}→${m.proposedReplicas ?? '?'}`;
+      const named = m.type === 'Resource' || m.type === 'ContainerResource';
+      const avg = (m.type === 'Object' || m.type === 'External') && m.targetType === 'AverageValue';
+      const text = `${named ? `${m.name.split('/')[0]!}: ` : ''}${current}/${target}${avg ? ' (avg)' : ''}`;
+      return m.proposedReplicas === undefined ? text : `${text}→${m.proposedReplicas}`;
     })
     .join(', ');
 }

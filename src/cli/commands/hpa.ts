@@ -6,7 +6,6 @@
 import { parseArgs } from 'node:util';
 import { goDurationMs, type ControllerOptions } from '../../hpa/index.js';
 import type { HpaHistory, HpaReplay } from '../../hpa-fetch/index.js';
-import { KubemetricsError } from '../../errors.js';
 import { EXIT_OK, EXIT_RUNTIME_ERROR, type Command } from '../command.js';
 import { CLUSTER_FLAGS, clusterOptions, connect } from '../cluster-options.js';
 import { writeLine, type CliIO } from '../io.js';
@@ -190,11 +189,8 @@ async function runOnce(inv: Invocation, io: CliIO, history: HpaHistory | undefin
  */
 function explainExit(replay: HpaReplay, io: CliIO): number {
   if (replay.failure?.reason !== 'FailedGetScale') return EXIT_OK;
-  const error = new KubemetricsError('KUBEMETRICS_ERR_API', replay.failure.message, {
-    hint: replay.failure.hint,
-  });
-  writeLine(io.stderr, `error: ${error.message}`);
-  if (error.hint !== undefined) writeLine(io.stderr, `hint: ${error.hint}`);
+  writeLine(io.stderr, `error: ${replay.failure.message}`);
+  if (replay.failure.hint !== undefined) writeLine(io.stderr, `hint: ${replay.failure.hint}`);
   return EXIT_RUNTIME_ERROR;
 }
 
