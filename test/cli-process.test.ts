@@ -259,6 +259,30 @@ describe('exit status of every documented case', { timeout: PROCESS_TEST_TIMEOUT
   });
 });
 
+describe('snapshot info - reads standard input', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it.each(['plain.json', 'packed.json.gz'])('%s through a pipe reads as the file does', async (name) => {
+    const file = join(dir, `stdin-${name}`);
+    expect((await runBinary(['snapshot', 'save', file, '--kubeconfig', kubeconfig])).code).toBe(0);
+    const named = await runBinary(['snapshot', 'info', file]);
+    expect(named.code).toBe(0);
+    const piped = await runBash(`$KUBEMETRICS snapshot info - < '${file}'`);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    // Same summary; only the name in the first line differs.
+    expect(piped.stdout.toString().replace(/^[^:]+:/, '')).toBe(
+      named.stdout.toString().replace(/^[^:]+:/, ''),
+    );
+    const catted = await runBash(`cat '${file}' | $KUBEMETRICS snapshot info -`);
+    expect(catted.stdout.toString()).toBe(piped.stdout.toString());
+  });
+
+  it('an empty standard input is an error naming it, exit 1', async () => {
+    const result = await runBash(`$KUBEMETRICS snapshot info - < /dev/null`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: snapshot file \/dev\/stdin: is empty/);
+  });
+});
+
 describe('snapshot save writes files safely', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const save = (target: string) => runBinary(['snapshot', 'save', target, '--kubeconfig', kubeconfig]);
   const readable = async (file: string) => (await runBinary(['snapshot', 'info', file])).code === 0;
