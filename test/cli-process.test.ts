@@ -26,12 +26,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '../scripts/build-cli.js';
 import { commands } from '../src/cli/commands/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { assertBinaryBuilt, BINARY, finished, runBash, runBinary, startBinary } from './helpers/cli.js';
+import { needPeer, ZSH } from './helpers/peers.js';
 
 // 60 nodes, ~1,800 pods: `capacity --pods -o json` is about 3.5 MB, 50 times a pipe's buffer.
 const fixture = buildCluster({ nodes: 60, podsPerNode: 30, seed: 11 });
@@ -255,6 +256,30 @@ describe('exit status of every documented case', { timeout: PROCESS_TEST_TIMEOUT
     } finally {
       await noMetrics.stop();
     }
+  });
+});
+
+describe('snapshot info - reads standard input', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  it.each(['plain.json', 'packed.json.gz'])('%s through a pipe reads as the file does', async (name) => {
+    const file = join(dir, `stdin-${name}`);
+    expect((await runBinary(['snapshot', 'save', file, '--kubeconfig', kubeconfig])).code).toBe(0);
+    const named = await runBinary(['snapshot', 'info', file]);
+    expect(named.code).toBe(0);
+    const piped = await runBash(`$KUBEMETRICS snapshot info - < '${file}'`);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    // Same summary; only the name in the first line differs.
+    expect(piped.stdout.toString().replace(/^[^:]+:/, '')).toBe(
+      named.stdout.toString().replace(/^[^:]+:/, ''),
+    );
+    const catted = await runBash(`cat '${file}' | $KUBEMETRICS snapshot info -`);
+    expect(catted.stdout.toString()).toBe(piped.stdout.toString());
+  });
+
+  it('an empty standard input is an error naming it, exit 1', async () => {
+    const result = await runBash(`$KUBEMETRICS snapshot info - < /dev/null`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: snapshot file \/dev\/stdin: is empty/);
   });
 });
 
@@ -486,6 +511,14 @@ _kubemetrics; printf '%s\\n' "\${COMPREPLY[@]}"`,
     [['top', '--sort-by', '=', 'm'], ['memory']],
     [['capacity', '--no'], ['--node-labels']],
     [
+      ['top', '-o', ''],
+      ['table', 'wide', 'json', 'yaml'],
+    ],
+    [
+      ['capacity', '--by', 'n'],
+      ['node', 'namespace'],
+    ],
+    [
       ['snapshot', ''],
       ['save', 'info'],
     ],
@@ -539,13 +572,37 @@ describe.runIf(have('fish'))('fish completion', { timeout: PROCESS_TEST_TIMEOUT_
   });
 });
 
-describe.runIf(have('zsh'))('zsh completion', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
-  it('is valid zsh that registers _kubemetrics with compdef', async () => {
-    const script = join(dir, '_kubemetrics');
+const zsh = needPeer(ZSH);
+
+/** Prints what zsh offers on TAB after $LINE (the file says how, without guessing any time). */
+const ZSH_CAPTURE = fileURLToPath(new URL('fixtures/zsh-complete.zsh', import.meta.url));
+
+zsh.describe('zsh completion, in a real zsh', () => {
+  let script: string;
+  beforeAll(async () => {
+    script = join(dir, '_kubemetrics');
     writeFileSync(script, (await runBinary(['completion', 'zsh'])).stdout);
+  });
+
+  async function zshComplete(line: string): Promise<string[]> {
+    const result = await finished(
+      spawn(zsh.path!, ['-f', ZSH_CAPTURE], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env['PATH'] ?? '', ZSH_BIN: zsh.path!, SCRIPT: script, LINE: line, HOME: dir },
+      }),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return result.stdout
+      .toString()
+      .split('\n')
+      .filter((w) => w !== '');
+  }
+
+  it('is valid zsh that registers _kubemetrics with compdef', async () => {
     const result = await finished(
       spawn(
-        'zsh',
+        zsh.path!,
         [
           '-f',
           '-c',
@@ -558,5 +615,18 @@ describe.runIf(have('zsh'))('zsh completion', { timeout: PROCESS_TEST_TIMEOUT_MS
     );
     expect(result.stderr).toBe('');
     expect(result.stdout.toString().trim()).toBe('_kubemetrics');
+  });
+
+  it.each([
+    ['kubemetrics ca', ['capacity']],
+    ['kubemetrics top ', ['nodes', 'pods']],
+    ['kubemetrics top --sort-by ', ['cpu', 'memory']],
+    ['kubemetrics top -o ', ['json', 'table', 'wide', 'yaml']],
+    ['kubemetrics capacity --output ', ['csv', 'json', 'table', 'tsv', 'wide', 'yaml']],
+    ['kubemetrics capacity --by ', ['namespace', 'node', 'workload']],
+    ['kubemetrics completion ', ['bash', 'fish', 'zsh']],
+    ['kubemetrics serve --as-gr', ['--as-group']],
+  ])('%j<TAB> offers %j', async (line, expected) => {
+    expect(await zshComplete(line)).toEqual(expected);
   });
 });

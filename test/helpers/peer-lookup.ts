@@ -81,6 +81,13 @@ export const CHROMIUM: Peer = {
   find: () => executable('/usr/bin/chromium'),
 };
 
+/** $ZSH, else zsh on PATH: the completion tests run the zsh script in a real zsh (with zsh/zpty). */
+export const ZSH: Peer = {
+  name: 'zsh',
+  debianPackage: 'zsh',
+  find: (env) => chosenBy('ZSH', env, () => onPath('zsh', env)),
+};
+
 /** CI=true or CI=1, as GitHub Actions, GitLab and most CI systems set it. */
 export function isCI(env: Env = process.env): boolean {
   const value = env['CI']?.toLowerCase();

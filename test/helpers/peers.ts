@@ -23,7 +23,7 @@ import {
 } from './peer-lookup.js';
 
 // The peers and their lookups, so a test imports everything it needs from here.
-export { CHROMIUM, isCI, KUBECTL, PROMETHEUS } from './peer-lookup.js';
+export { CHROMIUM, isCI, KUBECTL, PROMETHEUS, ZSH } from './peer-lookup.js';
 
 export interface PeerGate {
   /** The peer's path; `undefined` only when the tests declared through this gate are not run. */

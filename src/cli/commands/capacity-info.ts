@@ -20,7 +20,7 @@ and terminal pods hold nothing. Usage comes from metrics.k8s.io; a pod or node w
 shows "no metrics", never 0.
 
 Flags:
-      --by GROUP                Rows per node (default), namespace or workload (Deployment, StatefulSet, ...)
+      --by node|namespace|workload  Rows per node (default), namespace or workload (Deployment, StatefulSet, ...)
       --pods                    List each group's pods under it
       --containers              List each pod's containers under it (implies --pods)
       --util                    Add usage columns (from metrics.k8s.io)
@@ -32,7 +32,7 @@ Flags:
                                 json/yaml/csv to every resource seen)
       --sort COLUMN             Sort rows: name, pods, cpu, memory%, requests.cpu, limits.memory%, usage.cpu%, ...
       --show-capacity           Percentages of capacity instead of allocatable
-  -o, --output FORMAT           table (default), wide (adds allocatable), json, yaml, csv or tsv
+  -o, --output table|wide|json|yaml|csv|tsv  Output format (default table; wide adds allocatable)
   -w, --watch [INTERVAL]        Refresh every INTERVAL (default 5s), redrawing in place and marking changed rows
 
 ${SOURCE_FLAGS_HELP}

@@ -16,7 +16,8 @@ resources, phase; no env, images or annotations), node and pod metrics, the clus
 the time. It is JSON, gzip-compressed when FILE ends in .gz. Every read command takes
 --snapshot FILE to run on it offline.
 
-FILE '-' (or /dev/stdout) writes the JSON to standard output. A symlink is written through to its
+FILE '-' (or /dev/stdout) writes the JSON to standard output; 'snapshot info -' reads one, plain or
+gzip, from standard input. A symlink is written through to its
 target; a regular file is replaced atomically (temp file and rename in its directory), so readers
 never see half a snapshot; a FIFO and /dev/null are written to; a directory or another device is
 refused and left as it is.

@@ -46,7 +46,10 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError('expected "snapshot save FILE" or "snapshot info FILE"', 'snapshot');
   }
   if (action === 'info') {
-    const snapshot = await readSnapshot(file);
+    // `-` is standard input, as for `snapshot save -`: `... | kubemetrics snapshot info -`. Read
+    // through /dev/stdin so a pipe, a redirected file and a gzip body (detected by its magic bytes
+    // in readSnapshot) all take the same path as a named file.
+    const snapshot = await readSnapshot(file === '-' ? '/dev/stdin' : file);
     const v = snapshot.kubernetesVersion?.gitVersion ?? 'unknown version';
     writeLine(
       io.stdout,

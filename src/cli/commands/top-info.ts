@@ -22,7 +22,7 @@ Flags:
       --sort-by cpu|memory      Sort by usage, highest first (default: by name)
       --show-capacity           Nodes only: percentages of capacity instead of allocatable
       --no-headers              Omit the header line
-  -o, --output FORMAT           table (default), wide, json or yaml
+  -o, --output table|wide|json|yaml  Output format (default table)
   -w, --watch [INTERVAL]        Refresh every INTERVAL (default 5s), redrawing in place and marking changed rows
 
 ${SOURCE_FLAGS_HELP}
