@@ -19,6 +19,7 @@ import { isKubernetesApiError } from '../client/index.js';
 import type { DoctorGroup, MetricsApi } from './apis.js';
 import { METRICS_APIS } from './apis.js';
 import { recogniseProduct, type Product } from './products.js';
+import { notChecked, type CheckResult } from './result.js';
 
 /** The requests doctor makes; the CLI implements it with the user's kubeconfig. */
 export interface DoctorCluster {
@@ -125,6 +126,15 @@ export class DoctorContext {
         return [{ api, apiService, serviceKey }];
       }),
     );
+  }
+
+  /** {@link backends}, or the not-checked result of check `name` when they cannot be read. */
+  async backendsFor(name: string): Promise<Backend[] | CheckResult> {
+    try {
+      return await this.backends();
+    } catch (error) {
+      return notChecked(name, 'the APIServices', error);
+    }
   }
 
   /** The Service `namespace/name` with its slices, pods and product (memoised). */

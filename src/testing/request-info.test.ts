@@ -27,6 +27,15 @@ describe('requestInfoFor', () => {
     ['DELETE', '/api/v1/namespaces/a/pods/p', { verb: 'delete' }],
     ['GET', '/apis/metrics.k8s.io/v1beta1', { isResourceRequest: false, verb: 'get' }],
     ['GET', '/version', { isResourceRequest: false, path: '/version' }],
+    // RequiresExactMatch("metadata.name"): a list of one object by name is authorized for that name.
+    [
+      'GET',
+      '/api/v1/namespaces/kube-system/configmaps?fieldSelector=metadata.name%3Dextension-apiserver-authentication',
+      { verb: 'list', name: 'extension-apiserver-authentication' },
+    ],
+    ['GET', '/api/v1/pods?fieldSelector=metadata.name%3D%3Dp&watch=1', { verb: 'watch', name: 'p' }],
+    ['GET', '/api/v1/pods?fieldSelector=metadata.name%3Dp,spec.nodeName%3Dn', { verb: 'list', name: '' }],
+    ['GET', '/api/v1/pods?fieldSelector=metadata.name!%3Dp', { verb: 'list', name: '' }],
   ];
   it.each(cases)('%s %s', (method, url, expected) => {
     expect(requestInfoFor(method, new URL(url, 'http://x'))).toMatchObject(expected);

@@ -9,7 +9,7 @@ import type { DoctorCheck } from '../check.js';
 import type { Backend, DoctorContext } from '../context.js';
 import { KUBEMETRICS, type Product } from '../products.js';
 import { diagnoseUnavailable } from '../reasons.js';
-import { notChecked, ok, problem, warning, type CheckResult } from '../result.js';
+import { ok, problem, warning, type CheckResult } from '../result.js';
 
 const NAME = 'apiservice';
 
@@ -93,12 +93,8 @@ export const apiServiceCheck: DoctorCheck = {
   title:
     'which APIService serves each metrics API, its Available condition and reason, insecureSkipTLSVerify, the product behind it, groups held by another adapter',
   async run(context) {
-    let backends: Backend[];
-    try {
-      backends = await context.backends();
-    } catch (error) {
-      return [notChecked(NAME, 'the APIServices', error)];
-    }
+    const backends = await context.backendsFor(NAME);
+    if (!Array.isArray(backends)) return [backends];
     const results: CheckResult[] = [];
     const ours = await ourServices(context);
     for (const api of context.apis) {

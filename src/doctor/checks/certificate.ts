@@ -8,7 +8,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { APIService, Pod, Secret } from '../../api/index.js';
 import { chainsTo, parseBundle, sanText } from '../certificates.js';
 import type { DoctorCheck } from '../check.js';
-import type { Backend, DoctorContext, ServiceBackend } from '../context.js';
+import type { DoctorContext, ServiceBackend } from '../context.js';
 import { notChecked, ok, problem, warning, type CheckResult } from '../result.js';
 
 const NAME = 'certificate';
@@ -149,12 +149,8 @@ export const certificateCheck: DoctorCheck = {
   title:
     "the adapter's serving certificate (from the Secret its pods mount): verified by the APIService caBundle, SANs cover <service>.<namespace>.svc, not expired or expiring within 30 days",
   async run(context) {
-    let backends: Backend[];
-    try {
-      backends = await context.backends();
-    } catch (error) {
-      return [notChecked(NAME, 'the APIServices', error)];
-    }
+    const backends = await context.backendsFor(NAME);
+    if (!Array.isArray(backends)) return [backends];
     const withService = backends.filter((b) => b.serviceKey !== undefined);
     if (withService.length === 0) return [ok(NAME, 'no APIService in scope is backed by a Service')];
     const results = await Promise.all(

@@ -45,12 +45,8 @@ export const discoveryCheck: DoctorCheck = {
   title:
     'discovery through the API server: /apis/<group>/<version> answers and lists resources (custom and external: how many metrics)',
   async run(context) {
-    let backends: Backend[];
-    try {
-      backends = await context.backends();
-    } catch (error) {
-      return [notChecked(NAME, 'the APIServices', error)];
-    }
+    const backends = await context.backendsFor(NAME);
+    if (!Array.isArray(backends)) return [backends];
     if (backends.length === 0) return [ok(NAME, 'no metrics API in scope is registered')];
     return Promise.all(
       backends.map(async (backend): Promise<CheckResult> => {

@@ -116,12 +116,8 @@ export const serviceCheck: DoctorCheck = {
   title:
     'the Service exists, its port matches the APIService, it has ready endpoints (EndpointSlices) and ready pods',
   async run(context: DoctorContext) {
-    let backends: Backend[];
-    try {
-      backends = await context.backends();
-    } catch (error) {
-      return [notChecked(NAME, 'the APIServices', error)];
-    }
+    const backends = await context.backendsFor(NAME);
+    if (!Array.isArray(backends)) return [backends];
     const byService = new Map<string, Backend[]>();
     for (const b of backends) {
       if (b.serviceKey !== undefined)
