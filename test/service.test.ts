@@ -252,6 +252,9 @@ describe('report service on a generated cluster', () => {
         ofCapacity: false,
         sort: undefined,
       });
+      // Metrics count as stale after 3 intervals (450 ms here); on a loaded machine a refresh can
+      // be late, so wait for fresh data rather than assume it.
+      await until(() => (harness.cache.health().stale ? undefined : true));
       const { status, body } = await getJSON(`${harness.server.url}/api/v1/capacity?by=${by}`);
       expect(status).toBe(200);
       const key = by === 'node' ? 'nodes' : by === 'namespace' ? 'namespaces' : 'workloads';
@@ -490,7 +493,11 @@ describe('report service on a generated cluster', () => {
     // Only the metrics refresher (on its interval) and watch resumptions may have called the cluster.
     const after = cluster.requests.filter((r) => !r.url.includes('metrics.k8s.io'));
     const extra = after.slice(before).filter((r) => !r.url.includes('watch=true'));
-    expect(extra).toEqual([]);
+    // An informer's re-list (its 1 s watch ended late on a loaded machine) may fall into the
+    // window: at most one per informer. A route that called the cluster would add 35 requests.
+    const relists = extra.filter((r) => /^\/api\/v1\/(nodes|pods)\?limit=/.test(r.url));
+    expect(extra.filter((r) => !relists.includes(r))).toEqual([]);
+    expect(relists.filter((r) => !r.url.includes('continue=')).length).toBeLessThanOrEqual(2);
     expect(after.length - before).toBeLessThan(paths.length * 5);
   });
 
