@@ -35,8 +35,9 @@ module.exports = {
     layer('testing', ['quantity', 'api', 'x509']),
     // The HPA calculation is pure: plain inputs in, numbers out; no client, no I/O.
     layer('hpa', ['quantity', 'api']),
-    // doctor reads the cluster through an injected interface; the CLI wires the client to it.
-    layer('doctor', ['quantity', 'api', 'client']),
+    // doctor reads the cluster through an injected interface; the CLI wires the client to it. Its
+    // hpa check replays HPA syncs with hpa-fetch (one implementation of what the controller fetches).
+    layer('doctor', ['quantity', 'api', 'client', 'hpa', 'hpa-fetch']),
     // What the HPA controller fetches, fed into the pure calculation.
     layer('hpa-fetch', ['quantity', 'api', 'client', 'hpa']),
     layer('cli', [

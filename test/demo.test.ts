@@ -5,7 +5,7 @@ import { DEMO_HPAS, demoCluster } from '../src/testing/index.js';
 import { cli } from './helpers/cli.js';
 
 describe('kubemetrics demo', () => {
-  it('shows top, capacity and the custom metric an HPA reads, served by the metrics API server', async () => {
+  it('shows top, capacity, the HPAs with the stuck one explained, and the custom metric an HPA reads', async () => {
     const result = await cli(['demo']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -38,5 +38,21 @@ describe('kubemetrics demo', () => {
     expect(metricRows.map((r) => `${r[0]} ${r[2]}`).sort()).toEqual(
       served.map((m) => `${m.name} ${m.value}`).sort(),
     );
+
+    // The HPA feature: every HPA of the fixture listed, and the stuck one explained with the reason
+    // its own status gives (ScalingActive=False).
+    expect(out).toContain('$ kubemetrics hpa list -A');
+    for (const h of fixture.horizontalPodAutoscalers) {
+      const row = new RegExp(
+        `^${h.metadata.namespace!}\\s+${h.metadata.name!}\\s+${h.spec.scaleTargetRef.kind}/`,
+        'm',
+      );
+      expect(out).toMatch(row);
+    }
+    const stuck = fixture.horizontalPodAutoscalers.find((h) => h.metadata.name === DEMO_HPAS.stuck)!;
+    const reason = stuck.status?.conditions?.find((c) => c.type === 'ScalingActive')?.reason;
+    expect(reason).toBeDefined();
+    expect(out).toContain(`$ kubemetrics hpa explain ${DEMO_HPAS.stuck} -n ${stuck.metadata.namespace!}`);
+    expect(out).toContain(`FAILED (${reason!})`);
   }, 60_000);
 });

@@ -43,9 +43,19 @@ describe('kubemetrics doctor: healthy install', () => {
       report,
       `hpa/${fixture.hpa.metadata.namespace ?? ''}/${fixture.hpa.metadata.name ?? ''}`,
     );
-    expect(hpa.summary).toMatch(
-      /cpu \(Resource\) \d+ value\(s\), http_requests_per_second \(Pods\) \d+ value\(s\), queue_depth \(External\) 1 value\(s\)/,
-    );
+    // Each metric as `name (Type) current/target`, the target as the fixture's HPA spec writes it.
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const expected = (fixture.hpa.spec.metrics ?? []).map((m) => {
+      const source = m.resource ?? m.pods ?? m.external ?? m.object;
+      const name = m.resource?.name ?? m.pods?.metric.name ?? m.external?.metric.name ?? '';
+      const target =
+        source?.target.averageUtilization !== undefined
+          ? `${source.target.averageUtilization}%`
+          : (source?.target.averageValue ?? source?.target.value ?? '');
+      return `${escape(name)} \\(${m.type}\\) [^,/]+/${escape(target)}`;
+    });
+    expect(expected).toHaveLength(3);
+    expect(hpa.summary).toMatch(new RegExp(`: ${expected.join(', ')}$`));
   });
 });
 
@@ -452,6 +462,21 @@ describe('kubemetrics doctor: HPAs, each metric fetched as the controller fetche
     );
     expect(r.status).toBe('problem');
     expect(r.cause).toContain('app=nothing-here');
+  });
+
+  it('two HPAs selecting the same pods: AmbiguousSelector, as the controller (hpa-fetch) sees it', async () => {
+    // horizontal.go hpasControllingPodsUnderSelector: the controller refuses to scale either HPA.
+    const f = await start();
+    const twin = { ...f.hpa, metadata: { ...f.hpa.metadata, name: `${f.hpa.metadata.name ?? ''}-twin` } };
+    f.cluster.upsertObject('HorizontalPodAutoscaler', twin);
+    const { code, report } = await f.doctor(['--check', 'hpa']);
+    for (const name of [f.hpa.metadata.name ?? '', twin.metadata.name]) {
+      const r = result(report, `hpa/${f.hpa.metadata.namespace ?? ''}/${name}`);
+      expect(r.status).toBe('problem');
+      expect(r.summary).toContain('AmbiguousSelector');
+      expect(r.cause).toContain('controlled by multiple HPAs');
+    }
+    expect(code).toBe(1);
   });
 
   it('an HPA whose target does not exist', async () => {

@@ -15,7 +15,7 @@ import {
   type Secret,
   type Service,
 } from '../api/index.js';
-import { isKubernetesApiError } from '../client/index.js';
+import { isKubernetesApiError, type MetricsClient } from '../client/index.js';
 import type { DoctorGroup, MetricsApi } from './apis.js';
 import { METRICS_APIS } from './apis.js';
 import { recogniseProduct, type Product } from './products.js';
@@ -25,6 +25,11 @@ import { notChecked, type CheckResult } from './result.js';
 export interface DoctorCluster {
   get<T>(path: string, signal: AbortSignal, query?: Readonly<Record<string, string | undefined>>): Promise<T>;
   post<T>(path: string, body: unknown, signal: AbortSignal): Promise<T>;
+  /**
+   * The same connection as a client, for the `hpa` check: it replays HPA syncs with
+   * `kubemetrics/hpa-fetch`, the fetch code of `kubemetrics hpa`, rather than a second copy of it.
+   */
+  readonly client: MetricsClient;
 }
 
 export interface DoctorOptions {
@@ -75,6 +80,11 @@ export class DoctorContext {
   /** The metrics APIs in scope. */
   get apis(): readonly MetricsApi[] {
     return METRICS_APIS.filter((a) => this.options.groups.includes(a.doctorGroup));
+  }
+
+  /** The user's client (see {@link DoctorCluster.client}). */
+  get client(): MetricsClient {
+    return this.#cluster.client;
   }
 
   /** One GET per path per run, whoever asks. */

@@ -15,6 +15,7 @@ import {
   type MetricSpec,
 } from '../api/index.js';
 import {
+  isKubernetesApiError,
   parseGroupVersion,
   type CallOptions,
   type HpaMetricsReader,
@@ -28,8 +29,19 @@ export interface MetricFetch {
   readonly index: number;
   /** The request(s) in words: API, path, selectors. */
   readonly request: string;
-  /** Set when the fetch failed: the controller's message and our hint for fixing it. */
-  readonly error?: { readonly message: string; readonly hint?: string | undefined } | undefined;
+  /**
+   * Set when the fetch failed: the controller's message and our hint for fixing it, with the HTTP
+   * status of the failed request (absent when no request failed) and `empty` when the API answered
+   * but without a usable value, so callers (doctor) can tell the causes apart without parsing text.
+   */
+  readonly error?:
+    | {
+        readonly message: string;
+        readonly hint?: string | undefined;
+        readonly httpStatus?: number | undefined;
+        readonly empty?: boolean | undefined;
+      }
+    | undefined;
   /** Pods in the metrics answer without a usable sample, and why (resource metrics). */
   readonly skipped?: readonly { readonly pod: string; readonly reason: string }[] | undefined;
 }
@@ -96,7 +108,15 @@ export class MetricFetcher {
     const describe = (request: string) => ({ index, request });
     const failed = (request: string, message: string, error?: unknown): FetchedMetric => ({
       observation: { error: message },
-      fetch: { ...describe(request), error: { message, hint: hintOf(error) } },
+      fetch: {
+        ...describe(request),
+        error: {
+          message,
+          hint: hintOf(error),
+          httpStatus: isKubernetesApiError(error) ? error.status : undefined,
+          empty: error === undefined ? true : undefined,
+        },
+      },
     });
     switch (spec.type) {
       case 'Resource':

@@ -21,6 +21,7 @@ import {
   collect,
   getScale,
   HpaMetricsReader,
+  isKubernetesApiError,
   listHorizontalPodAutoscalers,
   mapConcurrent,
   parseGroupVersion,
@@ -70,6 +71,8 @@ export interface ReplayFailure {
   readonly reason: 'FailedGetScale' | 'InvalidSelector' | 'AmbiguousSelector' | 'InvalidSpec';
   readonly message: string;
   readonly hint?: string | undefined;
+  /** HTTP status of the request that failed (FailedGetScale), for callers mapping it to a cause. */
+  readonly httpStatus?: number | undefined;
 }
 
 export interface HpaTarget {
@@ -153,6 +156,7 @@ async function readScale(
         reason: 'FailedGetScale',
         message: `the HPA controller was unable to get the target's current scale: ${message}`,
         hint,
+        httpStatus: isKubernetesApiError(error) ? error.status : undefined,
       },
     };
   }

@@ -31,6 +31,7 @@ import { leaseForNode, NODE_LEASE_NAMESPACE, type Lease } from './node-lease.js'
 import { coreEndpoints, metricsEndpoints, type CoreStores, type ResourceEndpoint } from './resources.js';
 import { appsEndpoints, type AppsStores } from './resources-apps.js';
 import { autoscalingEndpoints, type AutoscalingStores } from './resources-autoscaling.js';
+import { networkingEndpoints, type Ingress } from './resources-networking.js';
 import { ResourceStore, RevisionClock } from './store.js';
 
 /** The kinds {@link ClusterState.upsertObject} stores, by kind. */
@@ -167,6 +168,7 @@ export class ClusterState {
       ...coreEndpoints(this.stores),
       ...appsEndpoints(this.apps),
       ...autoscalingEndpoints(this.autoscaling),
+      ...networkingEndpoints(store<Ingress>('Ingress', true)),
       ...aggregationEndpoints(this.aggregation),
     ])
       this.endpoints.set(endpointKey(endpoint), endpoint);

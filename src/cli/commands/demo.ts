@@ -10,6 +10,7 @@ import { EXIT_OK, type Command } from '../command.js';
 import { colorEnabled, writeLine, type CliIO } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { capacityCommand } from './capacity.js';
+import { hpaCommand } from './hpa.js';
 import { topCommand } from './top.js';
 import { MetricsClient } from '../../client/index.js';
 import { registerDemoAPIServices } from '../demo-apiservices.js';
@@ -70,13 +71,24 @@ async function showCustomMetric(
   }
 }
 
-/** The commands the demo runs, each printed before its output. */
-export const DEMO_STEPS: readonly (readonly [Command, readonly string[]])[] = [
-  [topCommand, ['nodes']],
-  [topCommand, ['pods', '-A', '--sort-by', 'cpu']],
-  [capacityCommand, ['--util']],
-  [capacityCommand, ['--by', 'namespace', '--util', '--sort', 'requests.cpu']],
-];
+/**
+ * The commands the demo runs, each printed before its output: top and capacity, then every HPA as
+ * the controller computes it and the stuck one explained (its namespace read from the fixture).
+ */
+export function demoSteps(fixture: ClusterFixture): (readonly [Command, readonly string[]])[] {
+  const stuck = fixture.horizontalPodAutoscalers.find((h) => h.metadata.name === DEMO_HPAS.stuck);
+  const namespace = stuck?.metadata.namespace;
+  return [
+    [topCommand, ['nodes']],
+    [topCommand, ['pods', '-A', '--sort-by', 'cpu']],
+    [capacityCommand, ['--util']],
+    [capacityCommand, ['--by', 'namespace', '--util', '--sort', 'requests.cpu']],
+    [hpaCommand, ['list', '-A']],
+    ...(namespace === undefined
+      ? []
+      : [[hpaCommand, ['explain', DEMO_HPAS.stuck, '-n', namespace]] as const]),
+  ];
+}
 
 const MAX_LINES = 12;
 
@@ -98,7 +110,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       io.stdout,
       `Local demo cluster on ${cluster.url}: ${fixture.nodes.length} nodes, ${fixture.pods.length} pods, metrics-server style metrics, ${fixture.horizontalPodAutoscalers.length} HPAs with custom metrics.`,
     );
-    for (const [command, args] of DEMO_STEPS) {
+    for (const [command, args] of demoSteps(fixture)) {
       writeLine(io.stdout);
       writeLine(io.stdout, bold(`$ kubemetrics ${command.name} ${args.join(' ')}`));
       const lines: string[] = [];

@@ -114,6 +114,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const cluster: DoctorCluster = {
     get: (path, signal, query) => client.getRaw(path, { signal, query }),
     post: (path, body, signal) => access.postJSON(path, body, signal),
+    client,
   };
   try {
     const report = await runDoctor(cluster, {
