@@ -8,6 +8,11 @@ export interface DoctorCheck {
   /** What it checks, for `--help` and docs/doctor.md. */
   readonly title: string;
   /**
+   * How many times the run's per-check deadline this check may take: a check whose work grows
+   * with the cluster (one replay per HPA) gets more than one that reads a handful of objects.
+   */
+  readonly deadlineFactor?: number;
+  /**
    * Read-only. Resolves with at least one result; a failure to read what it needs (403, timeout)
    * is a `not-checked` result, not a rejection (a rejection is reported the same way by the runner).
    */

@@ -96,7 +96,9 @@ export async function runDoctor(cluster: DoctorCluster, options: DoctorRunOption
   );
   try {
     const timeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-    const results = (await Promise.all(checks.map((c) => runOne(c, context, timeoutMs)))).flat();
+    const results = (
+      await Promise.all(checks.map((c) => runOne(c, context, timeoutMs * (c.deadlineFactor ?? 1))))
+    ).flat();
     return {
       checks: results,
       problems: results.filter((r) => r.status === 'problem').length,
