@@ -411,10 +411,11 @@ function hpaMetric(m) {
   );
 }
 
+// Without the controller's stabilization history only a range is known (hpa list prints it too).
 function hpaDesired(i) {
-  if (i.desiredReplicas === undefined) return '–';
   const r = i.desiredReplicasRange;
-  return r ? r.min + '–' + r.max : String(i.desiredReplicas);
+  if (r) return r.min + '–' + r.max;
+  return i.desiredReplicas === undefined ? '–' : String(i.desiredReplicas);
 }
 
 function drawHpas(doc) {
