@@ -120,6 +120,32 @@ describe('/api/v1/hpas', () => {
     expect(cluster.requests.filter((r) => HPA_READS.test(r.url))).toEqual([]);
   });
 
+  it('keeps serving the last result, flagged stale with the cause, when a later run fails', async () => {
+    const before = (await get(server, '/api/v1/hpas')).body as HpaList;
+    cluster.injectFault({
+      path: /horizontalpodautoscalers/,
+      status: 500,
+      message: 'etcd is down',
+      times: Infinity,
+    });
+    try {
+      await loop.refresh();
+    } finally {
+      cluster.clearFaults();
+    }
+    const after = await get(server, '/api/v1/hpas');
+    expect(after.code).toBe(200);
+    const list = after.body as HpaList;
+    expect(list.items).toEqual(before.items);
+    expect(list.replayedAt).toBe(before.replayedAt);
+    expect(list.data.stale).toBe(true);
+    expect(list.data.lastError).toMatch(/the last HPA replay failed: .*etcd is down/);
+    // The next good run clears it.
+    await loop.refresh();
+    const recovered = (await get(server, '/api/v1/hpas')).body as HpaList;
+    expect(recovered.data).toMatchObject({ stale: false, lastError: null });
+  }, 60_000);
+
   it('refuses a bad query with a 400 Status naming it', async () => {
     const bad = await get(server, '/api/v1/hpas?namespace=Not_A_Name&x=1');
     expect(bad.code).toBe(400);
