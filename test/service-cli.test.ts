@@ -100,6 +100,16 @@ describe('kubemetrics serve', () => {
       expect(ready).toBe(200);
       const summary = (await (await fetch(`${server.url}/`)).json()) as { Nodes: unknown[] };
       expect(summary.Nodes).toHaveLength(3);
+      // serve wires the HPA replay: 503 until its first run ends, then this cluster's (empty) list.
+      let hpas = await fetch(`${server.url}/api/v1/hpas`);
+      for (let i = 0; i < 100 && hpas.status === 503; i++) {
+        expect(((await hpas.json()) as { message: string }).message).toMatch(/no HPA replay yet/);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        hpas = await fetch(`${server.url}/api/v1/hpas`);
+      }
+      expect(hpas.status).toBe(200);
+      expect(await hpas.json()).toMatchObject({ kind: 'HpaList', items: [], data: { intervalSeconds: 15 } });
+      expect(cluster.requests.some((r) => r.url.includes('/horizontalpodautoscalers'))).toBe(true);
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -126,6 +136,9 @@ describe('kubemetrics serve', () => {
       expect(report.cluster.nodes).toBe(3);
       expect(report.data).toMatchObject({ mode: 'snapshot' });
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const hpas = await fetch(`${server.url}/api/v1/hpas`);
+      expect(hpas.status).toBe(404);
+      expect(((await hpas.json()) as { message: string }).message).toMatch(/without --snapshot/);
       expect(cluster.requests.length).toBe(before);
       expect(server.stderr.text).toContain('"status":200');
     } finally {

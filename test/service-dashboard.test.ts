@@ -3,7 +3,8 @@
  * service on a local test cluster (127.0.0.1), and the test clicks through it like a person: every
  * node is shown (one bar and one table row each), the node table sorts both ways and filters, a
  * click drills down to the node's pods, a pod added to the cluster appears within seconds, and the
- * data age badge is visible. The page must not log a single console error. Screenshots go to
+ * data age badge is visible, and the HPA section lists every HPA of the fixture with its per-metric
+ * numbers (from `/api/v1/hpas`). The page must not log a single console error. Screenshots go to
  * test-artifacts/ (gitignored) for people to look at.
  *
  * Needs Debian's Chromium (test/helpers/peers.ts: fails in CI without it, skipped with a notice elsewhere).
@@ -14,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Pod } from '../src/api/index.js';
+import { mountMetricsApis } from '../src/cli/demo-metrics-api.js';
 import { loadKubeConfig, MetricsClient, resolveConnection } from '../src/client/index.js';
-import { ClusterCache, startReportServer, type ReportServer } from '../src/service/index.js';
+import { ClusterCache, HpaReplayLoop, startReportServer, type ReportServer } from '../src/service/index.js';
 import { buildCluster, startTestCluster, type TestCluster } from '../src/testing/index.js';
 import { CHROMIUM, needPeer } from './helpers/peers.js';
 
@@ -66,11 +68,20 @@ function expectedOrder(
 }
 
 chromiumPeer.describe('dashboard in headless Chromium (playwright-core)', () => {
-  const fixture = buildCluster({ nodes: 8, podsPerNode: 10, seed: 11, nodesWithoutMetrics: 1 });
+  // HPAs replay at the real clock, so the fixture's pods and statuses are built at it.
+  const fixture = buildCluster({
+    nodes: 8,
+    podsPerNode: 10,
+    seed: 11,
+    nodesWithoutMetrics: 1,
+    hpas: 3,
+    now: new Date(),
+  });
   const nodeNames = fixture.nodes.map((n) => n.metadata.name!);
   let cluster: TestCluster;
   let client: MetricsClient;
   let cache: ClusterCache;
+  let hpas: HpaReplayLoop;
   let server: ReportServer;
   let browser: Browser;
   let page: Page;
@@ -84,11 +95,25 @@ chromiumPeer.describe('dashboard in headless Chromium (playwright-core)', () => 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     cluster = await startTestCluster(fixture);
+    mountMetricsApis(cluster, fixture);
+    cluster.declareResources('networking.k8s.io', 'v1', [
+      {
+        name: 'ingresses',
+        singularName: 'ingress',
+        namespaced: true,
+        kind: 'Ingress',
+        verbs: ['get', 'list'],
+      },
+    ]);
     const kc = loadKubeConfig({ kubeconfig: cluster.kubeconfigPath, env: {} });
     client = new MetricsClient(kc, { retries: 0, timeoutMs: 5000 });
     cache = new ClusterCache({ client, connection: resolveConnection(kc), metricsIntervalMs: 30_000 });
     cache.start();
-    server = await startReportServer({ view: cache, host: '127.0.0.1', port: 0 });
+    hpas = new HpaReplayLoop({ client, intervalMs: 30_000 });
+    const replayed = new Promise<void>((resolve) => hpas.onRun(resolve));
+    hpas.start();
+    server = await startReportServer({ view: cache, host: '127.0.0.1', port: 0, hpas });
+    await replayed;
     for (let i = 0; i < 400 && !cache.health().ready; i++) await new Promise((r) => setTimeout(r, 25));
     expect(cache.health().ready).toBe(true);
 
@@ -127,6 +152,7 @@ chromiumPeer.describe('dashboard in headless Chromium (playwright-core)', () => 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await hpas?.stop();
     await cache?.stop();
     await client?.close();
     await cluster?.stop();
@@ -157,6 +183,41 @@ chromiumPeer.describe('dashboard in headless Chromium (playwright-core)', () => 
     expect(await age.isVisible()).toBe(true);
     expect(await age.textContent()).toMatch(/^data age \d+s$/);
     expect(await age.getAttribute('data-stale')).toBe('false');
+    expect(problems).toEqual([]);
+  });
+
+  it('lists every HPA with its per-metric current/target -> proposal, recommendation and agreement', async () => {
+    const { items } = (await (await fetch(`${server.url}/api/v1/hpas`)).json()) as {
+      items: {
+        namespace: string;
+        name: string;
+        canCompute: boolean;
+        desiredReplicas?: number;
+        desiredReplicasRange?: { min: number; max: number };
+        metrics: { current?: string; target?: string; proposedReplicas?: number }[];
+      }[];
+    };
+    expect(items).toHaveLength(3);
+    const hpaRows = page.getByTestId('hpa-row');
+    await expect.poll(() => hpaRows.count()).toBe(items.length);
+    expect(await page.getByTestId('hpa-message').isVisible()).toBe(false);
+    expect((await attributes(hpaRows, 'data-hpa')).sort()).toEqual(
+      items.map((i) => `${i.namespace}/${i.name}`).sort(),
+    );
+    for (const item of items) {
+      const row = page.locator(`[data-testid=hpa-row][data-hpa="${item.namespace}/${item.name}"]`);
+      expect(await row.getAttribute('data-can-compute')).toBe(String(item.canCompute));
+      const text = (await row.textContent()) ?? '';
+      for (const m of item.metrics)
+        expect(text).toContain(
+          `${m.current ?? '<unknown>'}/${m.target ?? '<unset>'} → ${m.proposedReplicas ?? '–'}`,
+        );
+      // Exact, or the range that stabilization history leaves open; never a dash for either.
+      const range = item.desiredReplicasRange;
+      expect(await row.getByTestId('hpa-desired').textContent()).toBe(
+        range !== undefined ? `${range.min}–${range.max}` : String(item.desiredReplicas),
+      );
+    }
     expect(problems).toEqual([]);
   });
 

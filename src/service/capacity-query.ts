@@ -49,7 +49,7 @@ const ROWS_KEY: Readonly<Record<CapacityBy, string>> = {
   workload: 'workloads',
   pod: 'pods',
 };
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+export const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Most resource columns one answer may have (a cluster rarely has more than a dozen names). */
 export const MAX_CAPACITY_RESOURCES = 16;

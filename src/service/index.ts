@@ -26,6 +26,8 @@ export { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
 export type { NodesSummary, SummaryAmount, SummaryNode, SummaryResource } from './nodes-summary.js';
 export { createServiceMetrics, createServiceRegistry } from './prometheus-metrics.js';
 export type { ServiceMetrics, ServiceRegistryOptions } from './prometheus-metrics.js';
+export { HpaReplayLoop, hpaProblemOf } from './hpa-replays.js';
+export type { HpaProblem, HpaReplayLoopOptions, HpaResult, HpaSource } from './hpa-replays.js';
 export { startReportServer } from './server.js';
 export type { ReportServer, ReportServerOptions, ServiceLogEntry } from './server.js';
 export { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';

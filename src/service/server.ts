@@ -11,6 +11,7 @@
  * | `GET /api/v1/nodes-summary`    | the per-node summary (nodes-summary.ts)                    |
  * | `GET /api/v1/capacity`         | the report (capacity-query.ts)                             |
  * | `GET /api/v1/dashboard`        | what the dashboard draws                                   |
+ * | `GET /api/v1/hpas`             | the last HPA replay (hpa-replays.ts, hpa-query.ts)         |
  * | `GET /api/v1/events`           | server-sent events: `change` on every update, `health`     |
  * | `GET /metrics`                 | Prometheus text (prometheus-metrics.ts)                    |
  *
@@ -51,6 +52,8 @@ import type { BearerTokenCheck } from './bearer-token.js';
 import { capacityDocument, parseCapacityQuery, QueryError } from './capacity-query.js';
 import type { CacheHealth, CacheRecords, ClusterView, InformerHealth } from './cluster-cache.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard-assets.js';
+import { hpaDocument, hpaFreshness, noHpaResult, parseHpaQuery } from './hpa-query.js';
+import type { HpaSource } from './hpa-replays.js';
 import { notSyncedMessage, staleWarning } from './data-freshness.js';
 import { encodeNodesSummary, nodesSummary } from './nodes-summary.js';
 import { createServiceMetrics } from './prometheus-metrics.js';
@@ -86,6 +89,8 @@ export interface ReportServerOptions {
   readonly limits?: HttpServerLimits | undefined;
   /** Open `/api/v1/events` streams at once (default 100); more are answered 429. */
   readonly maxEventStreams?: number | undefined;
+  /** The HPA replays behind `/api/v1/hpas` (live clusters); without it the route says why not. */
+  readonly hpas?: HpaSource | undefined;
 }
 
 /** A running server. */
@@ -278,6 +283,8 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   const throttleMs = options.eventThrottleMs ?? 1000;
   const streams = new Set<ServerResponse>();
   const answers = new AnswerCache();
+  // Its own cache: HPA results change on the replay's interval, not with the cache's generation.
+  const hpaAnswers = new AnswerCache();
 
   const summaryBytes = (): Buffer | string => {
     const records = view.records();
@@ -340,6 +347,20 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       const records = view.records();
       const open = answers.get(records.generation, 'dashboard', () => openObject(dashboardBody(records)));
       sendWithData(res, open, freshness(view.health(), records.generation));
+    },
+    '/api/v1/hpas': (_req, res, url) => {
+      // Reads the last replay only: no request to the cluster is made for an HTTP request.
+      const query = parseHpaQuery(url.searchParams);
+      const source = options.hpas;
+      const result = source?.result();
+      if (source === undefined || result === undefined) {
+        const problem = noHpaResult(source);
+        throw new HttpError(problem.code, problem.message, problem.reason);
+      }
+      const open = hpaAnswers.get(result.generation, `hpas${url.search}`, () =>
+        openObject(hpaDocument(result, query.namespace)),
+      );
+      sendWithData(res, open, hpaFreshness(source, result, Date.now()));
     },
     '/api/v1/events': (req, res) => {
       if (streams.size >= maxStreams)

@@ -10,6 +10,7 @@ import {
   bearerTokenFromFile,
   cacheTransitionLogEntry,
   ClusterCache,
+  HpaReplayLoop,
   startReportServer,
   StaticClusterView,
   type BearerTokenCheck,
@@ -127,6 +128,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const auth: BearerTokenCheck | undefined =
     options.authTokenFile === undefined ? undefined : bearerTokenFromFile(options.authTokenFile);
   let view: ClusterView;
+  let hpas: HpaReplayLoop | undefined;
   let stopView: () => Promise<void> = () => Promise.resolve();
   if (options.snapshot !== undefined) {
     view = await snapshotView(options.snapshot, options.metricsFile);
@@ -147,7 +149,11 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     });
     cache.start();
     view = cache;
+    // The HPA replay (`/api/v1/hpas`) on the same interval as the metrics, independent of the cache.
+    hpas = new HpaReplayLoop({ client, intervalMs: options.metricsIntervalMs });
+    hpas.start();
     stopView = async () => {
+      await hpas?.stop();
       await cache.stop();
       await client.close();
       stopLog();
@@ -164,6 +170,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       port: options.port,
       auth,
       podMetrics: options.podMetrics,
+      hpas,
       log,
     });
     log({

@@ -387,6 +387,101 @@ async function drill(node, scroll) {
   if (scroll) section.scrollIntoView({ block: 'start' });
 }
 
+// HPAs come from their own route: they are replayed on the service's metrics interval, apart from
+// the cache's generations, and a cluster without HPAs (or forbidding them) must not break the rest.
+function hpaMetric(m) {
+  if (m.error)
+    return h(
+      'span',
+      { class: 'hpa-metric error', title: m.error.message + (m.error.hint ? '\n' + m.error.hint : '') },
+      '⚠ ' + m.type + ' ' + m.name + ': ' + m.error.reason,
+    );
+  return h(
+    'span',
+    { class: 'hpa-metric', title: m.usageRatio === undefined ? '' : 'usage ratio ' + m.usageRatio },
+    m.type +
+      ' ' +
+      m.name +
+      ': ' +
+      (m.current === undefined ? '<unknown>' : m.current) +
+      '/' +
+      (m.target === undefined ? '<unset>' : m.target) +
+      ' → ' +
+      (m.proposedReplicas === undefined ? '–' : m.proposedReplicas),
+  );
+}
+
+// Without the controller's stabilization history only a range is known (hpa list prints it too).
+function hpaDesired(i) {
+  const r = i.desiredReplicasRange;
+  if (r) return r.min + '–' + r.max;
+  return i.desiredReplicas === undefined ? '–' : String(i.desiredReplicas);
+}
+
+function drawHpas(doc) {
+  const message = document.getElementById('hpa-message');
+  const table = document.getElementById('hpa-table');
+  table.dataset.rows = String(doc.items.length);
+  if (doc.items.length === 0) {
+    message.hidden = false;
+    message.textContent = 'No HorizontalPodAutoscalers in the cluster.';
+    table.hidden = true;
+    return;
+  }
+  message.hidden = true;
+  table.hidden = false;
+  const head = h(
+    'tr',
+    {},
+    ['hpa', 'namespace', 'metrics', 'recommended', 'desired', 'min/max', 'replicas', 'status', 'agrees'].map(
+      (t) => h('th', { scope: 'col' }, t),
+    ),
+  );
+  const body = doc.items.map((i) =>
+    h(
+      'tr',
+      {
+        class: i.canCompute ? '' : 'hpa-problem',
+        'data-testid': 'hpa-row',
+        'data-hpa': i.namespace + '/' + i.name,
+        'data-can-compute': String(i.canCompute),
+        title: i.problem || '',
+      },
+      h('td', {}, (i.canCompute ? '' : '⚠ ') + i.name),
+      h('td', {}, i.namespace),
+      h('td', {}, i.metrics.length === 0 ? (i.problem ? '⚠ ' + i.problem : '–') : i.metrics.map(hpaMetric)),
+      h('td', {}, i.recommendedReplicas === undefined ? '–' : i.recommendedReplicas),
+      h('td', { 'data-testid': 'hpa-desired' }, hpaDesired(i)),
+      h('td', {}, i.minReplicas + '/' + i.maxReplicas),
+      h('td', {}, i.currentReplicas === undefined ? '–' : i.currentReplicas),
+      h('td', {}, i.status.desiredReplicas === undefined ? '–' : i.status.desiredReplicas),
+      h(
+        'td',
+        { class: i.agreesWithStatus === false ? 'hpa-disagrees' : '', title: i.agreement || '' },
+        i.agreesWithStatus === true ? 'yes' : i.agreesWithStatus === false ? 'no' : '?',
+      ),
+    ),
+  );
+  table.replaceChildren(h('thead', {}, head), h('tbody', {}, body));
+}
+
+async function refreshHpas() {
+  try {
+    const res = await fetch('/api/v1/hpas', { headers });
+    const doc = await res.json();
+    if (res.ok) drawHpas(doc);
+    else {
+      // A Status: no replay yet, no autoscaling API, RBAC, or a snapshot; its message says which.
+      const message = document.getElementById('hpa-message');
+      message.hidden = false;
+      message.textContent = doc.message || 'HTTP ' + res.status;
+      document.getElementById('hpa-table').hidden = true;
+    }
+  } catch (error) {
+    document.getElementById('hpa-message').textContent = 'HPAs unavailable: ' + error.message;
+  }
+}
+
 function showError(error) {
   const el = document.getElementById('age');
   el.className = 'age stale';
@@ -435,6 +530,9 @@ document.getElementById('drill-close').addEventListener('click', closeDrill);
 setInterval(() => drawAge(), 1000);
 
 void refresh();
+void refreshHpas();
+// The HPA result changes once per replay interval and costs the service a memory copy to answer.
+setInterval(() => void refreshHpas(), 5000);
 // ?poll=SECONDS polls instead of holding a server-sent events stream (for proxies that buffer).
 const poll = Number(new URLSearchParams(location.search).get('poll')) || 0;
 if (typeof EventSource === 'function' && !token && poll <= 0) {
