@@ -77,6 +77,11 @@ function manifestOf(metafile: Metafile): BundleManifest {
   return { outputs };
 }
 
+function packageJsonVersion(): string {
+  const parsed = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  return parsed.version;
+}
+
 removePreviousBundle();
 const result = await build({
   absWorkingDir: ROOT,
@@ -98,6 +103,8 @@ const result = await build({
     js: "import { createRequire as __kmCreateRequire } from 'node:module';\nconst require = __kmCreateRequire(import.meta.url);",
   },
   plugins: [moduleUrls],
+  // src/cli/version.ts: `--version` without reading package.json at run time.
+  define: { KUBEMETRICS_BUILD_VERSION: JSON.stringify(packageJsonVersion()) },
   metafile: true,
   logLevel: 'warning',
 });

@@ -468,12 +468,18 @@ export async function load(url, context, next) {
     expect(heavy).toEqual([]);
   });
 
-  it('a command loads its implementation, and a one-shot command no undici (node:https)', async () => {
+  it('a command loads its implementation; a one-shot command no undici (node:https), no YAML writer', async () => {
     const { sources } = await loaded(['top', 'nodes', '--kubeconfig', kubeconfig]);
     expect(sources).toContain('src/cli/commands/top.ts');
     expect(sources).toContain('src/client/transport-http.ts');
     expect(sources).not.toContain('src/cli/commands/serve.ts');
     expect(sources.filter((m) => m.startsWith('node_modules/undici/'))).toEqual([]);
+    // The kubeconfig is read with js-yaml (src/client/kubeconfig-yaml.ts); the `yaml` package,
+    // five times its size, is for `-o yaml` (src/cli/yaml-output.ts) and loads only then.
+    expect(sources.filter((m) => m.startsWith('node_modules/yaml/'))).toEqual([]);
+    expect(sources).toContain('src/client/kubeconfig-yaml.ts');
+    const asYaml = await loaded(['top', 'nodes', '--kubeconfig', kubeconfig, '-o', 'yaml']);
+    expect(asYaml.sources).toContain('src/cli/yaml-output.ts');
   });
 });
 

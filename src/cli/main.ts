@@ -14,8 +14,8 @@
  *   (servers, --watch, demo --keep) exits 0 after shutting down. A second signal kills at once.
  */
 import { constants } from 'node:os';
-import { runCli } from './run.js';
 import { EXIT_OK, EXIT_RUNTIME_ERROR } from './command.js';
+import { packageVersion } from './version.js';
 
 const controller = new AbortController();
 let stoppedBy: NodeJS.Signals | undefined;
@@ -58,14 +58,27 @@ function dieBy(signal: NodeJS.Signals): never {
   process.exit(128 + constants.signals[signal]);
 }
 
-const code = await runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  stdoutIsTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-  signal: controller.signal,
-});
+/**
+ * `--version` is answered here, before the command table (every command's help) is imported: a
+ * script that checks the version pays for Node's start and little else. The rest goes through run.ts.
+ */
+async function run(argv: readonly string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const { runCli } = await import('./run.js');
+  return runCli(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    signal: controller.signal,
+  });
+}
+
+const code = await run(process.argv.slice(2));
 await flushed(process.stdout);
 if (writeError !== undefined) {
   process.stderr.write(`error: cannot write the output: ${writeError.message}\n`);

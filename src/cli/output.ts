@@ -1,5 +1,4 @@
 /** The `-o/--output` formats and writing structured output. */
-import { stringify } from 'yaml';
 import type { CliIO } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -19,9 +18,12 @@ export function parseOutput<T extends string>(
   );
 }
 
-/** JSON (2-space indent) or YAML of a plain object. */
-export function writeStructured(io: CliIO, format: 'json' | 'yaml', value: unknown): void {
-  io.stdout.write(
-    format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 }),
-  );
+/** JSON (2-space indent) or YAML of a plain object (yaml-output.ts, loaded for `-o yaml` only). */
+export async function writeStructured(io: CliIO, format: 'json' | 'yaml', value: unknown): Promise<void> {
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const { toYaml } = await import('./yaml-output.js');
+  io.stdout.write(toYaml(value));
 }

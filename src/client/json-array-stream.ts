@@ -6,13 +6,33 @@
  * a 150,000-pod cluster is a 66 MB body, ~400 MB once parsed whole. Only the elements of the array
  * under the chosen top-level key are decoded; everything else is skipped by a character scan that
  * tracks strings, escapes and nesting.
+ *
+ * That scan is a JavaScript loop over every character, and a short-lived process runs it before
+ * V8 has optimised it: 63 ms of `top nodes`' 0.4 s for a 280 KB NodeMetricsList at 500 nodes.
+ * With `wholeBelow`, a body is held until it grows past that many characters and, when it ends
+ * first, read by one `JSON.parse` (native, ~1 ms for the same list); only a larger body is scanned.
+ * Items then arrive at the end rather than one by one; memory stays bounded by `wholeBelow`.
  */
+
+/** Options of {@link JsonArrayStream}. */
+export interface JsonArrayStreamOptions {
+  /** Appended to the "not a JSON object" error, e.g. what probably answered. */
+  readonly notJsonHint?: string;
+  /**
+   * Bodies shorter than this many characters are parsed whole at `end()` (default 0: every
+   * element is handed over as soon as it is complete).
+   */
+  readonly wholeBelow?: number;
+}
 
 export class JsonArrayStream<T extends object = Record<string, unknown>> {
   readonly #arrayKey: string;
   readonly #onItem: (item: T) => void;
   readonly #what: string;
   readonly #notJsonHint: string;
+  readonly #wholeBelow: number;
+  /** Still holding the body for one `JSON.parse` (it has not grown past `wholeBelow`). */
+  #holding: boolean;
   #buffer = '';
   #depth = 0;
   #inString = false;
@@ -31,13 +51,19 @@ export class JsonArrayStream<T extends object = Record<string, unknown>> {
    * @param arrayKey the top-level key whose array elements are handed over (`items`, `data`)
    * @param onItem called with each element object, in order
    * @param what how errors name the document ("the series answer")
-   * @param notJsonHint appended to the "not a JSON object" error, e.g. what probably answered
    */
-  constructor(arrayKey: string, onItem: (item: T) => void, what: string, notJsonHint = '') {
+  constructor(
+    arrayKey: string,
+    onItem: (item: T) => void,
+    what: string,
+    options: JsonArrayStreamOptions = {},
+  ) {
     this.#arrayKey = arrayKey;
     this.#onItem = onItem;
     this.#what = what;
-    this.#notJsonHint = notJsonHint;
+    this.#notJsonHint = options.notJsonHint ?? '';
+    this.#wholeBelow = options.wholeBelow ?? 0;
+    this.#holding = this.#wholeBelow > 0;
   }
 
   /** Elements seen so far. */
@@ -46,6 +72,20 @@ export class JsonArrayStream<T extends object = Record<string, unknown>> {
   }
 
   push(text: string): void {
+    if (this.#holding) {
+      this.#buffer += text;
+      if (this.#buffer.length < this.#wholeBelow) return;
+      // Too large to hold: scan what is here, then every later chunk as it comes.
+      this.#holding = false;
+      const held = this.#buffer;
+      this.#buffer = '';
+      this.#scan(held);
+      return;
+    }
+    this.#scan(text);
+  }
+
+  #scan(text: string): void {
     const base = this.#buffer.length;
     this.#buffer += text;
     const buffer = this.#buffer;
@@ -101,18 +141,48 @@ export class JsonArrayStream<T extends object = Record<string, unknown>> {
 
   /** Call after the last chunk: fails when the answer was cut off, empty or not one JSON object. */
   end(): void {
-    if (this.#invalid || !this.#sawDocument)
-      throw new Error(
-        `${this.#what} is not a JSON object${this.#notJsonHint === '' ? '' : ` ${this.#notJsonHint}`}`,
-      );
+    if (this.#holding) {
+      this.#holding = false;
+      const held = this.#buffer;
+      this.#buffer = '';
+      if (this.#emitWhole(held)) return;
+      // Not valid JSON: the scan says how (cut off, not an object) with the same errors as ever.
+      this.#scan(held);
+    }
+    if (this.#invalid || !this.#sawDocument) throw this.#notAnObject();
     if (this.#depth !== 0 || this.#inString)
       throw new Error(`${this.#what} ended in the middle of the JSON document (connection cut?)`);
   }
 
+  #notAnObject(): Error {
+    return new Error(
+      `${this.#what} is not a JSON object${this.#notJsonHint === '' ? '' : ` ${this.#notJsonHint}`}`,
+    );
+  }
+
   #emit(json: string): void {
-    const item = JSON.parse(json) as unknown;
+    this.#emitItem(JSON.parse(json) as unknown);
+  }
+
+  #emitItem(item: unknown): void {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return;
     this.#count += 1;
     this.#onItem(item as T);
+  }
+
+  /** Reads a held body with one `JSON.parse`; false when it is not valid JSON. */
+  #emitWhole(text: string): boolean {
+    let document: unknown;
+    try {
+      document = JSON.parse(text) as unknown;
+    } catch {
+      return false;
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw this.#notAnObject();
+    }
+    const items = (document as Record<string, unknown>)[this.#arrayKey];
+    if (Array.isArray(items)) for (const item of items) this.#emitItem(item);
+    return true;
   }
 }

@@ -10,8 +10,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { KubemetricsError } from '../errors.js';
+import { parseKubeconfigYaml } from './kubeconfig-yaml.js';
 
 /** A cluster entry (`clusters[].cluster`). */
 export interface Cluster {
@@ -238,8 +238,7 @@ const checkHint = (origin: string): string =>
 export function parseKubeconfig(text: string, baseDir: string, origin: string): KubeconfigDocument {
   let doc: unknown;
   try {
-    // YAML 1.1 as sigs.k8s.io/yaml reads kubeconfigs (`name: y` is a boolean there too).
-    doc = text.trim() === '' ? {} : parseYaml(text, { version: '1.1' });
+    doc = text.trim() === '' ? {} : parseKubeconfigYaml(text);
   } catch (error) {
     throw configError(
       `kubeconfig ${origin} is not valid YAML: ${errorMessage(error)}`,

@@ -9,17 +9,38 @@
  * and the call's deadline bounds the whole request: connecting and the TLS handshake included.
  */
 import { channel } from 'node:diagnostics_channel';
+import type * as Zlib from 'node:zlib';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createGunzip, gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import { tlsFingerprint, type TlsMaterial } from './tls-material.js';
 import { createHttpDispatcher, type HttpClientKind, type HttpDispatcher } from './transport-http.js';
 import { KubemetricsError } from '../errors.js';
 import { apiErrorFromResponse } from './api-error.js';
 import { raceAbort } from './abortable.js';
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * node:zlib is imported on the first gzipped answer only: a one-shot command against a server that
+ * does not compress (or a small answer, which kube-apiserver sends plain) does not pay for loading it.
+ */
+async function zlib(): Promise<typeof Zlib> {
+  return import('node:zlib');
+}
+
+/** Gunzips off the event loop (zlib's thread pool): servers read large lists through this too. */
+async function gunzipBuffer(raw: Buffer): Promise<Buffer> {
+  const { gunzip } = await zlib();
+  return new Promise((resolve, reject) => {
+    gunzip(raw, (error, result) => (error === null ? resolve(result) : reject(error)));
+  });
+}
+
+/**
+ * Milliseconds for the request log. Not `performance.now()`: the first touch of the `performance`
+ * global loads Node's perf_hooks, a cost every one-shot command would pay for a log it rarely prints.
+ */
+function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 /** Hands a body to `onText` piece by piece, decoding UTF-8 across chunk boundaries (and gzip). */
 async function streamText(
@@ -30,7 +51,7 @@ async function streamText(
   const decoder = new TextDecoder();
   let source: AsyncIterable<Uint8Array> = body;
   if (gzipped) {
-    const gunzipper = createGunzip();
+    const gunzipper = (await zlib()).createGunzip();
     const feed = (async () => {
       try {
         for await (const chunk of body) if (!gunzipper.write(chunk)) await once(gunzipper, 'drain');
@@ -365,7 +386,7 @@ export class Transport {
     let refused = 0;
     for (let attempt = 1; ; attempt++) {
       const auth = await raceAbort(this.#connection.authenticate(), signal);
-      const attemptStart = performance.now();
+      const attemptStart = nowMs();
       let status: number;
       let body: string;
       let retryAfterHeader: string | string[] | undefined;
@@ -393,7 +414,7 @@ export class Transport {
           body = '';
         } else {
           const raw = await readAll(response.body);
-          body = (gzipped ? await gunzipAsync(raw) : raw).toString('utf8');
+          body = (gzipped ? await gunzipBuffer(raw) : raw).toString('utf8');
         }
       } catch (error) {
         const code = signal.aborted ? undefined : errorCode(error);
@@ -406,7 +427,7 @@ export class Transport {
         this.#publish({
           method: 'GET',
           url,
-          durationMs: performance.now() - attemptStart,
+          durationMs: nowMs() - attemptStart,
           attempt,
           error: code ?? (signal.aborted ? 'ABORTED' : 'UNKNOWN'),
           ...(wait === undefined ? {} : { retryInMs: wait }),
@@ -420,7 +441,7 @@ export class Transport {
       }
 
       if (status >= 200 && status < 300) {
-        this.#publish({ method: 'GET', url, status, durationMs: performance.now() - attemptStart, attempt });
+        this.#publish({ method: 'GET', url, status, durationMs: nowMs() - attemptStart, attempt });
         return { status, url, body };
       }
       const retryAfter = parseRetryAfter(retryAfterHeader);
@@ -446,7 +467,7 @@ export class Transport {
         method: 'GET',
         url,
         status,
-        durationMs: performance.now() - attemptStart,
+        durationMs: nowMs() - attemptStart,
         attempt,
         ...(wait === undefined ? {} : { retryInMs: wait }),
       });

@@ -154,7 +154,7 @@ async function runOnce(args: readonly string[], io: CliIO): Promise<number> {
     const model = buildReport(input, { resources: columns, levels, scope });
     if (view.sort !== undefined) checkSort(view.sort, by, model.resourceNames);
     const resources = model.resourceNames;
-    if (output === 'json' || output === 'yaml') writeStructured(io, output, capacityPlain(model, view));
+    if (output === 'json' || output === 'yaml') await writeStructured(io, output, capacityPlain(model, view));
     else if (output === 'csv' || output === 'tsv') {
       io.stdout.write(capacityDelimited(model, view, resources, output === 'csv' ? ',' : '\t'));
     } else {

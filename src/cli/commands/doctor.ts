@@ -124,7 +124,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       only,
       signal: io.signal,
     });
-    if (output === 'json') writeStructured(io, 'json', report);
+    if (output === 'json') await writeStructured(io, 'json', report);
     else printTable(report, io);
     const checked = report.checks.some((c) => c.status !== 'not-checked');
     if (!checked) writeLine(io.stderr, 'error: nothing could be checked (see the reasons above)');

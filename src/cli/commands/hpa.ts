@@ -148,7 +148,7 @@ async function runOnce(inv: Invocation, io: CliIO, history: HpaHistory | undefin
     if (inv.mode === 'explain') {
       const replay = replays[0]!;
       if (inv.output === 'json' || inv.output === 'yaml')
-        writeStructured(io, inv.output, replayToPlain(replay));
+        await writeStructured(io, inv.output, replayToPlain(replay));
       else {
         const { explainText } = await import('./hpa-explain-text.js');
         io.stdout.write(explainText(replay));
@@ -156,7 +156,7 @@ async function runOnce(inv: Invocation, io: CliIO, history: HpaHistory | undefin
       return explainExit(replay, io);
     }
     if (inv.output === 'json' || inv.output === 'yaml') {
-      writeStructured(io, inv.output, {
+      await writeStructured(io, inv.output, {
         kind: 'HpaList',
         replayedAt: new Date(replays[0]?.now ?? Date.now()).toISOString(),
         items: replays.map(replaySummary),

@@ -107,7 +107,7 @@ async function topNodes(
       sortBy,
     });
     if (output === 'json' || output === 'yaml') {
-      writeStructured(io, output, topNodesPlain(rows));
+      await writeStructured(io, output, topNodesPlain(rows));
       return EXIT_OK;
     }
     if (rows.length === 0) {
@@ -163,7 +163,7 @@ async function topPods(
     if (info.metricsError !== undefined) throw info.metricsError;
     const rows = topPodRows({ podMetrics: records.podMetrics, sortBy, withNamespace: all });
     if (output === 'json' || output === 'yaml') {
-      writeStructured(io, output, topPodsPlain(rows));
+      await writeStructured(io, output, topPodsPlain(rows));
       return EXIT_OK;
     }
     if (rows.length === 0) {

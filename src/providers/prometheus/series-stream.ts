@@ -8,6 +8,6 @@ import { JsonArrayStream } from '../../client/index.js';
 
 export class SeriesStreamParser extends JsonArrayStream<Readonly<Record<string, string>>> {
   constructor(onSeries: (labels: Readonly<Record<string, string>>) => void) {
-    super('data', onSeries, 'the series answer', '(is the URL a Prometheus server?)');
+    super('data', onSeries, 'the series answer', { notJsonHint: '(is the URL a Prometheus server?)' });
   }
 }
