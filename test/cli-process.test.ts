@@ -629,7 +629,9 @@ zsh.describe('zsh completion, in a real zsh', () => {
     ['kubemetrics top --sort-by ', ['cpu', 'memory']],
     ['kubemetrics top -o ', ['json', 'table', 'wide', 'yaml']],
     ['kubemetrics capacity --output ', ['csv', 'json', 'table', 'tsv', 'wide', 'yaml']],
+    ['kubemetrics capacity --output=', ['csv', 'json', 'table', 'tsv', 'wide', 'yaml']],
     ['kubemetrics capacity --by ', ['namespace', 'node', 'workload']],
+    ['kubemetrics top nodes --output=j', ['json']],
     ['kubemetrics completion ', ['bash', 'fish', 'zsh']],
     ['kubemetrics serve --as-gr', ['--as-group']],
   ])('%j<TAB> offers %j', async (line, expected) => {

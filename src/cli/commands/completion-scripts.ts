@@ -80,7 +80,10 @@ function zshText(text: string): string {
 function zshFlag(f: CompletionFlag): string {
   const names = spellings(f);
   const exclusion = names.length > 1 ? `(${names.join(' ')})` : '';
-  const forms = names.length > 1 ? `{${names.join(',')}}` : names[0]!;
+  // `--output=` (zshcompsys _arguments): the value may follow in the next word or after `=` in the
+  // same one, as parseArgs accepts both; without it zsh offers nothing after `--output=`.
+  const typed = names.map((n) => (takesValue(f) && n.startsWith('--') ? `${n}=` : n));
+  const forms = typed.length > 1 ? `{${typed.join(',')}}` : typed[0]!;
   const suffix =
     f.value.kind === 'file'
       ? ':file:_files'
