@@ -51,6 +51,7 @@ import { startClusterProcess, type ClusterProcess } from './cluster-process.js';
 import { distStaleness } from './dist-staleness.js';
 import { evalArgs } from './eval-script.js';
 import type { FloorResult } from './cli-floor.js';
+import type { TopFloorResult } from './top-floor.js';
 import { renderTable, type Row } from './markdown-table.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -71,6 +72,7 @@ const ONLY: ReadonlySet<string> = (() => {
   return new Set(names);
 })();
 const FLOOR = join(ROOT, 'bench/cli-floor.ts');
+const TOP_FLOOR = join(ROOT, 'bench/top-floor.ts');
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -548,6 +550,27 @@ function capacityComparison(
   };
 }
 
+/** bench/top-floor.ts: the same GETs as `top nodes` / `top pods -A` from a bare Node process. */
+function topFloorCommand(cluster: ClusterProcess, kind: 'nodes' | 'pods'): Command {
+  return {
+    label: `Node floor of top ${kind} (node:https, the GETs, JSON.parse)`,
+    file: process.execPath,
+    args: evalArgs(TOP_FLOOR),
+    env: {
+      BENCH_TOP_FLOOR: kind,
+      BENCH_FLOOR_SERVER: cluster.url,
+      BENCH_FLOOR_CA: cluster.caPem,
+      BENCH_FLOOR_TOKEN: cluster.token,
+    },
+    describeOutput: (stdout) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      if (!last.startsWith('{')) return 'no result line';
+      const read = JSON.parse(last) as TopFloorResult;
+      return `${read.items} items in ${read.requests} GETs, ${size(read.bytes)} read`;
+    },
+  };
+}
+
 function topComparisons(
   sizeLabel: string,
   nodes: number,
@@ -556,8 +579,12 @@ function topComparisons(
 ): Comparison[] {
   const kc = ['--kubeconfig', cluster.kubeconfigPath];
   const targets = TARGETS[nodes] ?? {};
-  const pair = (target: Target | undefined): Pair[] => [
+  // Ours against kubectl (the target), ours against the Node floor, and the Node floor against
+  // kubectl: how much of the first ratio any Node program would show.
+  const pairs = (target: Target | undefined): Pair[] => [
     { ours: 0, theirs: 1, ...(target ? { target } : {}) },
+    { ours: 0, theirs: 2, floor: true },
+    { ours: 2, theirs: 1 },
   ];
   return [
     {
@@ -565,8 +592,9 @@ function topComparisons(
       contenders: [
         kubemetrics('top nodes', ['top', 'nodes', ...kc]),
         { label: 'kubectl top nodes', file: kubectl, args: [...kc, 'top', 'nodes'] },
+        topFloorCommand(cluster, 'nodes'),
       ],
-      pairs: pair(targets.topNodes),
+      pairs: pairs(targets.topNodes),
       runs: RUNS,
     },
     {
@@ -574,8 +602,9 @@ function topComparisons(
       contenders: [
         kubemetrics('top pods -A', ['top', 'pods', '-A', ...kc]),
         { label: 'kubectl top pods -A', file: kubectl, args: [...kc, 'top', 'pods', '-A'] },
+        topFloorCommand(cluster, 'pods'),
       ],
-      pairs: pair(targets.topPods),
+      pairs: pairs(targets.topPods),
       runs: RUNS,
     },
   ];
