@@ -4,12 +4,21 @@
  * `kubectl get nodes,pods -A -o json` (a `List`) plus an optional metrics file.
  */
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
 import type { Node, NodeMetrics, Pod, PodMetrics, VersionInfo } from '../api/index.js';
 import { KubemetricsError } from '../errors.js';
 import type { ClusterSink } from './collect-sink.js';
 import { writeFileSafely } from './file-target.js';
 import { projectNode, projectNodeMetrics, projectPod, projectPodMetrics } from './snapshot-projection.js';
+
+/**
+ * node:zlib when a snapshot is gzip, loaded then (synchronously: encodeSnapshot is synchronous
+ * public API): every command imports this module through report/index.ts, few read or write gzip.
+ */
+function zlib(): typeof Zlib {
+  return createRequire(import.meta.url)('node:zlib') as typeof Zlib;
+}
 
 export const SNAPSHOT_KIND = 'KubemetricsSnapshot';
 export const SNAPSHOT_API_VERSION = 'kubemetrics/v1';
@@ -64,7 +73,7 @@ export function createSnapshotSink(): ClusterSink & {
 /** The bytes of a snapshot file: JSON, gzip-compressed when `gzip`. */
 export function encodeSnapshot(snapshot: Snapshot, gzip: boolean): string | Buffer {
   const json = JSON.stringify(snapshot);
-  return gzip ? gzipSync(json) : json;
+  return gzip ? zlib().gzipSync(json) : json;
 }
 
 /**
@@ -100,7 +109,7 @@ async function readJsonFile(file: string): Promise<unknown> {
   // Detect gzip by its magic bytes rather than the name, so a renamed file still reads.
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      data = gunzipSync(data);
+      data = zlib().gunzipSync(data);
     } catch (error) {
       throw fileError(
         file,
