@@ -287,7 +287,11 @@ describe('serve (ClusterCache) under faults', () => {
     });
     const on = (match: (t: CacheTransition) => boolean): Promise<CacheTransition> =>
       next<CacheTransition>((l) => listeners.add(l), match);
-    const podsWatching = on((t) => t.source === 'pods' && t.type === 'watching');
+    // Both collections: on a loaded machine the nodes list can still be in flight when the pods
+    // watch opens, and the cache is synced only once both are listed.
+    const watching = Promise.all(
+      (['nodes', 'pods'] as const).map((source) => on((t) => t.source === source && t.type === 'watching')),
+    );
     cache.start();
     const server = await startReportServer({ view: cache, port: 0 });
     cleanups.push(async () => {
@@ -295,7 +299,7 @@ describe('serve (ClusterCache) under faults', () => {
       await cache.stop();
       await client.close();
     });
-    await podsWatching;
+    await watching;
     expect(cache.health()).toMatchObject({ synced: true, lastError: undefined });
 
     proxy.freeze();
