@@ -266,8 +266,15 @@ describe('fuzzing with authentication and authorization in front', () => {
     withCert = new HttpsAgent({ keepAlive: true, maxSockets: 8, ca, cert: proxy.certPem, key: proxy.keyPem });
     withoutCert = new HttpsAgent({ keepAlive: true, maxSockets: 8, ca });
     const probe = (): Promise<Answer> => send('GET', '/readyz', {}, { port: securePort, agent: withoutCert });
-    for (let i = 0; i < 100 && (await probe()).status !== 200; i++)
+    // Ready before the fuzzing (it allows no 503): waited for, not assumed after a hundred tries,
+    // which a loaded machine can use up (the bound only stops a hung start).
+    const deadline = Date.now() + 45_000;
+    let ready = await probe();
+    while (ready.status !== 200 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
+      ready = await probe();
+    }
+    expect(ready.status, ready.body).toBe(200);
   });
 
   afterAll(async () => {

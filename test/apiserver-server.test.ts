@@ -690,7 +690,9 @@ describe('failing providers: Status answers, never a crash', () => {
     hang = true;
     const started = Date.now();
     expect(await names()).toEqual(['q']);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // By its own 50 ms deadline, not the 60 s request timeout (which would answer 504); the margin
+    // is for a loaded machine, where a timer can fire seconds late.
+    expect(Date.now() - started).toBeLessThan(10_000);
     // The 404 check uses the same list: a known metric with no series is an empty list.
     expect((await get('/apis/external.metrics.k8s.io/v1beta1/namespaces/a/q')).status).toBe(200);
   });

@@ -182,8 +182,10 @@ describe('client Informer under faults', () => {
     expect(status.stale).toBe(true);
     expect(status.lastErrorReason).toBe('watch-idle');
     expect(status.staleMs).toBeGreaterThanOrEqual(1000);
-    // Detected within the idle timeout of the stream that froze (plus the last bookmark's age).
-    expect(detectedMs).toBeLessThan(2000 + 1000);
+    // Detected by the idle timer of the stream that froze (2 s after its last bookmark; the reason
+    // above tells it from undici's body timeout, 5 s later). The bound only says it came in
+    // seconds: a loaded 2-core machine can fire a timer seconds late with no bug (it was 3 s).
+    expect(detectedMs).toBeLessThan(2000 + 10_000);
     console.log(`frozen watch detected after ${Math.round(detectedMs)} ms (idle timeout 2000 ms)`);
 
     proxy.pass();
@@ -285,7 +287,11 @@ describe('serve (ClusterCache) under faults', () => {
     });
     const on = (match: (t: CacheTransition) => boolean): Promise<CacheTransition> =>
       next<CacheTransition>((l) => listeners.add(l), match);
-    const podsWatching = on((t) => t.source === 'pods' && t.type === 'watching');
+    // Both collections: on a loaded machine the nodes list can still be in flight when the pods
+    // watch opens, and the cache is synced only once both are listed.
+    const watching = Promise.all(
+      (['nodes', 'pods'] as const).map((source) => on((t) => t.source === source && t.type === 'watching')),
+    );
     cache.start();
     const server = await startReportServer({ view: cache, port: 0 });
     cleanups.push(async () => {
@@ -293,7 +299,7 @@ describe('serve (ClusterCache) under faults', () => {
       await cache.stop();
       await client.close();
     });
-    await podsWatching;
+    await watching;
     expect(cache.health()).toMatchObject({ synced: true, lastError: undefined });
 
     proxy.freeze();
@@ -323,7 +329,8 @@ describe('serve (ClusterCache) under faults', () => {
       users: [{ name: 'no-watch', allow: [{ verbs: ['get', 'list'] }] }],
     });
     const kc = loadKubeConfig({ kubeconfig: kubeconfigFile(target, undefined, 'no-watch'), env: {} });
-    const client = new MetricsClient(kc, { retries: 0, timeoutMs: 2000 });
+    // A list that timed out on a loaded machine would be a failure this test does not expect.
+    const client = new MetricsClient(kc, { retries: 0, timeoutMs: 30_000 });
     const cache = new ClusterCache({ client, connection: resolveConnection(kc), fallbackIntervalMs: 300 });
     const transitions: CacheTransition[] = [];
     const changes = new Set<() => void>();

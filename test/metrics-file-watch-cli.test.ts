@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,16 @@ let child: ChildProcess | undefined;
 const logPath = (): string => join(dir, 'server.log');
 const log = (): string => (existsSync(logPath()) ? readFileSync(logPath(), 'utf8') : '');
 const count = (text: string): number => log().split(text).length - 1;
+
+/**
+ * Writes a new version the way editors and ConfigMap updates do: aside, then renamed over the file.
+ * Written in place, the file is empty between the truncation and the write; a loaded machine can
+ * let the server read it then and rightly warn about an empty file, one warning more than counted.
+ */
+async function replace(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubemetrics-watch-cli-'));
@@ -75,11 +85,11 @@ describe.skipIf(!existsSync(MAIN))(
         );
 
       const refused = 'cannot reload the metrics file; keeping the last good values';
-      await writeFile(metrics, 'pods: [');
+      await replace(metrics, 'pods: [');
       await eventually(() => count(refused) >= 1);
       // Counted when the server shows it handled the next change (its own log lines in between were
       // events in the directory; the watcher's unit tests count that they cause no read).
-      await writeFile(metrics, podFile('500m'));
+      await replace(metrics, podFile('500m'));
       await eventually(() => count('"msg":"reloaded the metrics file"') === 1);
       expect(count(refused)).toBe(1);
 
@@ -87,6 +97,7 @@ describe.skipIf(!existsSync(MAIN))(
       await eventually(() => count(refused) >= 2);
       expect(log()).toContain(`metrics file ${metrics} is empty`);
       expect(await served()).toMatchObject({ containers: [{ usage: { cpu: '500m' } }] });
+      // Written in place after the empty file: its truncation is the same empty content, not reported again.
       await writeFile(metrics, podFile('750m'));
       await eventually(() => count('"msg":"reloaded the metrics file"') === 2);
       expect(count(refused)).toBe(2);

@@ -147,7 +147,7 @@ async function serve(args: string[]): Promise<{ url: string; stderr: Capture; st
     return exit;
   };
   try {
-    await eventually(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(stderr.text), 10_000);
+    await eventually(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(stderr.text));
   } catch (error) {
     await stop();
     throw new Error(`serve did not start: ${(error as Error).message}\n${stderr.text}`);
@@ -224,7 +224,7 @@ describe('kubemetrics serve: ready once synced, never NotReady afterwards', () =
       await eventually(async () => {
         const { status, body } = await readyz(server.url);
         return status === 200 && !body.stale;
-      }, 10_000);
+      }, 20_000);
 
       // metrics-server starts failing: the data turns stale after 3 intervals, the service stays ready.
       first.injectFault({ path: /metrics\.k8s\.io/, status: 503, times: 1_000_000 });

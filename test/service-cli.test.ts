@@ -24,7 +24,8 @@ async function serve(args: string[]): Promise<{ url: string; stop: () => Promise
     stderrIsTTY: false,
     signal: controller.signal,
   });
-  const deadline = Date.now() + 5000;
+  // Only stops a hung start: a loaded 2-core machine can take seconds to get there.
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr.text);
     if (match?.[1] !== undefined)
@@ -92,17 +93,20 @@ describe('kubemetrics serve', () => {
   it('serves a live cluster until stopped', async () => {
     const server = await serve(['--kubeconfig', cluster.kubeconfigPath, '--quiet']);
     try {
-      let ready = 0;
-      for (let i = 0; i < 100 && ready !== 200; i++) {
+      // Ready once nodes and pods are listed; polled up to a bound that only stops a hung test (a
+      // hundred 30 ms tries, 3 s, is a sync a loaded machine can miss).
+      const deadline = Date.now() + 20_000;
+      let ready = (await fetch(`${server.url}/readyz`)).status;
+      while (ready !== 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
         ready = (await fetch(`${server.url}/readyz`)).status;
-        if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 30));
       }
       expect(ready).toBe(200);
       const summary = (await (await fetch(`${server.url}/`)).json()) as { Nodes: unknown[] };
       expect(summary.Nodes).toHaveLength(3);
       // serve wires the HPA replay: 503 until its first run ends, then this cluster's (empty) list.
       let hpas = await fetch(`${server.url}/api/v1/hpas`);
-      for (let i = 0; i < 100 && hpas.status === 503; i++) {
+      while (hpas.status === 503 && Date.now() < deadline) {
         expect(((await hpas.json()) as { message: string }).message).toMatch(/no HPA replay yet/);
         await new Promise((resolve) => setTimeout(resolve, 30));
         hpas = await fetch(`${server.url}/api/v1/hpas`);

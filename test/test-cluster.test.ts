@@ -604,7 +604,9 @@ function watch(cluster: TestCluster, path: string, options: CallOptions = {}): P
         events,
         ended,
         close: () => req.destroy(),
-        next(count, timeoutMs = 5000) {
+        // The bound only stops a hung test (the events are pushed at once; a loaded machine may
+        // still take seconds to deliver them).
+        next(count, timeoutMs = 20_000) {
           return new Promise((done, fail) => {
             const deadline = setTimeout(
               () =>

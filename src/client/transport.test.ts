@@ -306,17 +306,32 @@ describe.each(HTTP_CLIENTS)('over %s', (client) => {
     });
 
     it('aborting during a retry wait stops the retries', async () => {
+      // A 10 s wait, so that ending well before it tells an interrupted wait from a finished one
+      // even on a loaded machine (a 1 s wait against a 900 ms bound was a wall-clock bet).
       const s = await serve((_req, res) =>
-        json(res, 503, status(503, 'ServiceUnavailable'), { 'retry-after': '1' }),
+        json(res, 503, status(503, 'ServiceUnavailable'), { 'retry-after': '10' }),
       );
       const t = new Transport(connection(s.url), { httpClient });
       open.push(() => t.close());
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const started = Date.now();
-      const error = await rejection(t.getJSON({ path: '/x', signal: controller.signal }));
-      expect(error.code).toBe('KUBEMETRICS_ERR_ABORTED');
-      expect(Date.now() - started).toBeLessThan(900);
+      // Aborted once the 503 was answered and the wait began (a fixed 50 ms could fall before the
+      // answer on a loaded machine: then the abort would cut the request, not the wait).
+      let started = 0;
+      const listener = (message: unknown): void => {
+        if ((message as RequestEvent).retryInMs === undefined) return;
+        started = Date.now();
+        setTimeout(() => controller.abort(), 50);
+      };
+      subscribe(REQUEST_CHANNEL, listener);
+      try {
+        const error = await rejection(t.getJSON({ path: '/x', signal: controller.signal }));
+        expect(error.code).toBe('KUBEMETRICS_ERR_ABORTED');
+        expect(started).toBeGreaterThan(0);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(s.seen).toHaveLength(1);
+      } finally {
+        unsubscribe(REQUEST_CHANNEL, listener);
+      }
     });
 
     it('reports a non-JSON body as KUBEMETRICS_ERR_DECODE', async () => {

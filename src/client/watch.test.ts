@@ -150,21 +150,24 @@ describe('watch idle timeout', () => {
     const quiet = await startTestCluster({ tls: false, pods: [pod('web-1')], watchBookmarkIntervalMs: 0 });
     const chatty = await startTestCluster({ tls: false, pods: [pod('web-1')], watchBookmarkIntervalMs: 100 });
     try {
-      const open = (target: TestCluster): AsyncIterable<WatchEvent<Pod>> =>
+      // An idle timeout of 15 bookmark intervals: a loaded machine can deliver a bookmark hundreds
+      // of ms late (400 ms, 4 intervals, was a bet it could lose). The silent stream's server
+      // deadline is far beyond it, so only the idle timer can end that stream.
+      const open = (target: TestCluster, timeoutSeconds: number): AsyncIterable<WatchEvent<Pod>> =>
         watch<Pod>(resolveConnection(loadKubeConfig({ kubeconfig: target.kubeconfigPath, env: {} })), {
           path: '/api/v1/pods',
-          timeoutSeconds: 2,
-          idleTimeoutMs: 400,
+          timeoutSeconds,
+          idleTimeoutMs: 1500,
           resume: false,
         });
-      // The current pod (ADDED), then no bookmark, no change: as good as dead after 400 ms.
-      const silent = take(open(quiet), () => false, new AbortController());
+      // The current pod (ADDED), then no bookmark, no change: as good as dead after 1.5 s.
+      const silent = take(open(quiet, 30), () => false, new AbortController());
       await expect(silent).rejects.toThrow(WatchIdleError);
       await expect(silent).rejects.toThrow(
-        /no event or bookmark for 0.4s \(the stream's timeoutSeconds is 2\)/,
+        /no event or bookmark for 1.5s \(the stream's timeoutSeconds is 30\)/,
       );
       // Bookmarks every 100 ms: the stream lives until the server ends it at 2 s, cleanly.
-      const events = await take(open(chatty), () => false, new AbortController());
+      const events = await take(open(chatty, 2), () => false, new AbortController());
       expect(names(events.slice(0, 1))).toEqual(['ADDED web-1']);
       expect(events.length).toBeGreaterThan(5);
       expect(events.slice(1).every((e) => e.type === 'BOOKMARK')).toBe(true);

@@ -52,8 +52,11 @@ export function httpsGet(url: string, options: HttpsRequestOptions): Promise<Htt
   });
 }
 
-/** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `check` until it returns true (or throws after `timeoutMs`). The default bound only stops
+ * a hung test: on a loaded 2-core CI machine a reload or a sync can take seconds.
+ */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -276,7 +276,9 @@ describe('PrometheusHttp failures', () => {
     const { http, server } = await setup(() => undefined, { timeoutMs: 200 });
     const started = performance.now();
     const error = await rejection(http.query('up', never));
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // By the 200 ms deadline, not a default (undici waits 300 s for headers); the margin is for a
+    // loaded machine, where a timer can fire seconds late.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(error).toBeInstanceOf(PrometheusUnavailableError);
     expect(error.message).toBe(`Prometheus at ${server.url} did not answer within 200 ms`);
   });
@@ -344,23 +346,29 @@ describe('PrometheusHttp.series', () => {
   it('hands series over while the answer is still arriving, across split UTF-8 characters', async () => {
     let release!: () => void;
     const firstSeen = new Promise<void>((resolve) => (release = resolve));
+    /** Whether the client saw the first series while the rest was held back (streamed, not buffered). */
+    let seenWhileHeld = false;
     const { http } = await setup(async (_, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"status":"success","data":[{"__name__":"first"},');
-      // Nothing more until the client has seen the first series (or the test times out).
-      await Promise.race([firstSeen, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      // Nothing more until the client has seen the first series; a client that waits for the whole
+      // answer never does, and gets the rest after 10 s. The order of events is the check, not a
+      // duration a loaded machine could stretch.
+      seenWhileHeld = await Promise.race([
+        firstSeen.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+      ]);
       const rest = Buffer.from('{"__name__":"café","pod":"ünïcode"}]}');
       const cut = rest.indexOf(0xc3) + 1; // inside the two bytes of "é"
       res.write(rest.subarray(0, cut));
       setTimeout(() => res.end(rest.subarray(cut)), 5);
     });
     const seen: string[] = [];
-    const started = performance.now();
     const count = await http.series('x', 0, never, (labels) => {
       seen.push(`${labels['__name__']}/${labels['pod'] ?? ''}`);
       release();
     });
-    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(seenWhileHeld).toBe(true);
     expect(count).toBe(2);
     expect(seen).toEqual(['first/', 'café/ünïcode']);
   });

@@ -79,6 +79,10 @@ function setup(
 const never = new AbortController().signal;
 const valueOf = (answer: { samples: readonly { value: string }[] }) => answer.samples[0]?.value;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once `condition` holds: a wait on what the server saw, not on a time budget. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
+}
 
 describe('QueryRunner.run', () => {
   it('sends identical queries within the TTL once', async () => {
@@ -238,7 +242,11 @@ describe('QueryRunner.runAll', () => {
   });
 
   it('sends no further query once the caller aborts', async () => {
-    const server = await fakePrometheus({ delayMs: () => 40 });
+    // Prometheus holds its answers until the test lets them go: the abort comes while the first two
+    // queries are in flight whatever the machine's load (a fixed 15 ms pause against 40 ms answers
+    // could fall before they arrived, or after they were answered and the next two sent).
+    const held: ServerResponse[] = [];
+    const server = await fakePrometheus({ answer: (_query, _nth, res) => held.push(res) });
     const runner = setup(server, { concurrency: 2 });
     const controller = new AbortController();
     const reason = new Error('client disconnected');
@@ -246,9 +254,14 @@ describe('QueryRunner.runAll', () => {
       Array.from({ length: 8 }, (_, i) => `q${i}`),
       controller.signal,
     );
-    await sleep(15);
+    await until(() => server.total() === 2);
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
+    // Answered now: a runner still going would send the next queries.
+    for (const res of held) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+    }
     await sleep(80);
     expect(server.total()).toBe(2);
     expect(server.maxInFlight()).toBe(2);
@@ -275,8 +288,10 @@ describe('QueryRunner.runAll', () => {
         never,
       ),
     ).rejects.toThrow('bad');
+    // q0 and q1 started together (they may reach Prometheus in either order on a loaded machine);
+    // q0 failed at once, so nothing after q1 was sent.
+    await until(() => server.total() >= 2);
     await sleep(80);
-    // q0 and q1 started together; q0 failed at once, so nothing after q1 was sent.
-    expect(server.order).toEqual(['q0', 'q1']);
+    expect([...server.order].sort()).toEqual(['q0', 'q1']);
   });
 });
