@@ -73,6 +73,7 @@ const ONLY: ReadonlySet<string> = (() => {
 })();
 const FLOOR = join(ROOT, 'bench/cli-floor.ts');
 const TOP_FLOOR = join(ROOT, 'bench/top-floor.ts');
+const EMPTY_MODULE = join(ROOT, 'bench/empty-module.mjs');
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -617,10 +618,18 @@ function startComparison(kubectl: string): Comparison {
       kubemetrics('--version', ['--version']),
       kubemetrics('--help', ['--help']),
       { label: 'kubectl version --client', file: kubectl, args: ['version', '--client'] },
+      // The floor of any Node CLI: Node's own start with an empty ES module.
+      {
+        label: 'node, an empty module (the Node floor)',
+        file: process.execPath,
+        args: [EMPTY_MODULE],
+      },
     ],
     pairs: [
       { ours: 0, theirs: 2, target: START_TARGET },
       { ours: 1, theirs: 2, target: START_TARGET },
+      { ours: 0, theirs: 3, floor: true },
+      { ours: 3, theirs: 2 },
     ],
     runs: RUNS,
   };
