@@ -54,6 +54,47 @@ describe('kubemetrics doctor (built binary)', () => {
     expect((await doctor(['-o', 'yaml'])).code).toBe(2);
   });
 
+  it('--check-timeout bounds each check: a stalled API server makes it not-checked (exit 1), not a hang', async () => {
+    // The API server accepts the request and never answers (a frozen proxy): only the check's own
+    // deadline can end it, since --request-timeout 0 lifts the per-request one.
+    fixture.cluster.injectFault({
+      path: '/apis/apiregistration.k8s.io/v1/apiservices',
+      hang: true,
+      times: Infinity,
+    });
+    try {
+      const run = await doctor([
+        '-o',
+        'json',
+        '--check',
+        'apiservice',
+        '--check-timeout',
+        '1500ms',
+        '--request-timeout',
+        '0',
+      ]);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout.toString()) as DoctorJson;
+      expect(report.checks).toEqual([
+        expect.objectContaining({
+          status: 'not-checked',
+          summary: expect.stringContaining('did not finish within 1.5 s') as unknown,
+        }),
+      ]);
+      expect(run.stderr).toContain('nothing could be checked');
+    } finally {
+      fixture.cluster.clearFaults();
+    }
+  });
+
+  it('--check-timeout must be a duration above 0 (exit 2 naming the flag)', async () => {
+    for (const value of ['0', 'soon', '-1s']) {
+      const run = await doctor(['--check-timeout', value]);
+      expect(run.code, value).toBe(2);
+      expect(run.stderr, value).toContain('--check-timeout');
+    }
+  });
+
   it('a problem: exit 1, the table shows PROBLEM with cause, evidence and fix', async () => {
     fixture.cluster.deleteObject('Service', 'kubemetrics', 'kubemetrics-apiserver');
     await fixture.cluster.syncAPIServices();

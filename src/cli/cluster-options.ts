@@ -63,19 +63,25 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * Parses kubectl's `--request-timeout`: a bare number is seconds, otherwise a number with a unit
- * (ms, s, m, h); 0 means no timeout.
+ * Parses a duration flag the way kubectl parses `--request-timeout`: a bare number is seconds,
+ * otherwise a number with a unit (ms, s, m, h). Returns milliseconds.
  */
-export function parseRequestTimeout(text: string | undefined, command: string): number {
-  if (text === undefined) return 30_000;
+export function parseDurationFlag(text: string, flag: string, command: string): number {
   const match = DURATION.exec(text.trim());
   if (match === null) {
-    throw new UsageError(
-      `invalid --request-timeout "${text}": expected a duration such as 30s, 1m or 500ms, or 0 for no limit`,
-      command,
-    );
+    throw new UsageError(`invalid ${flag} "${text}": expected a duration such as 30s, 1m or 500ms`, command);
   }
   return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's']!);
+}
+
+/** kubectl's `--request-timeout` (see {@link parseDurationFlag}); 0 means no timeout. */
+export function parseRequestTimeout(text: string | undefined, command: string): number {
+  if (text === undefined) return 30_000;
+  try {
+    return parseDurationFlag(text, '--request-timeout', command);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}, or 0 for no limit`, command);
+  }
 }
 
 /** `--server` as kubectl takes it: a URL, or host[:port] meaning https (client-go DefaultServerURL). */

@@ -23,6 +23,11 @@ export interface FaultSpec {
   /** Destroy the socket instead of answering. */
   reset?: boolean;
   /**
+   * Never answer: the request is held until the client gives up or the cluster stops, as behind a
+   * frozen proxy or an API server that accepted the request and stalled.
+   */
+  hang?: boolean;
+  /**
    * Answer 200 with a watch stream holding one `ERROR` event whose Status has `status` (default
    * 410 Expired), then end it.
    */
@@ -50,7 +55,7 @@ export class FaultInjector {
     this.faults = [];
   }
 
-  /** Applies the first matching fault, if any; returns the HTTP status written (0 for a reset). */
+  /** Applies the first matching fault, if any; returns the HTTP status written (0: reset or held). */
   apply(url: URL, res: ServerResponse): number | undefined {
     const fault = this.faults.find((f) =>
       typeof f.spec.path === 'string'
@@ -65,6 +70,7 @@ export class FaultInjector {
       res.socket?.destroy();
       return 0;
     }
+    if (spec.hang === true) return 0;
     if (spec.watchError === true) {
       const code = spec.status ?? 410;
       const status = failureStatus(

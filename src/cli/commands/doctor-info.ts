@@ -33,6 +33,8 @@ Flags:
   -n, --namespace NAME          HPAs and pods of this namespace only (default: all namespaces)
   -o, --output FORMAT           table (default) or json:
                                 {"checks":[{"name","status","summary","cause","evidence","fix"}],"problems":N,"warnings":N}
+      --check-timeout DURATION  How long one check may take before it is reported as not checked
+                                (default 10s; the hpa check gets 6 times as long)
 
 ${CLUSTER_FLAGS_HELP}
 

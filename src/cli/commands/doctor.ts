@@ -14,7 +14,13 @@ import {
   type DoctorReport,
 } from '../../doctor/index.js';
 import { isKubemetricsError } from '../../errors.js';
-import { CLUSTER_FLAGS, clusterOptions, connect, loadClusterConfig } from '../cluster-options.js';
+import {
+  CLUSTER_FLAGS,
+  clusterOptions,
+  connect,
+  loadClusterConfig,
+  parseDurationFlag,
+} from '../cluster-options.js';
 import { EXIT_OK, EXIT_RUNTIME_ERROR, type Command } from '../command.js';
 import { colorEnabled, writeLine, type CliIO } from '../io.js';
 import { parseOutput, writeStructured } from '../output.js';
@@ -26,6 +32,7 @@ const FLAGS = {
   check: { type: 'string', multiple: true },
   namespace: { type: 'string', short: 'n' },
   output: { type: 'string', short: 'o' },
+  'check-timeout': { type: 'string' },
 } as const;
 
 function parse(args: readonly string[]) {
@@ -52,6 +59,14 @@ function parseGroups(values: readonly string[] | undefined): { groups: DoctorGro
       'doctor',
     );
   return { groups: names as DoctorGroup[], explicit: true };
+}
+
+/** `--check-timeout`: how long one check may take; more than 0 (a check that may not run is no check). */
+function parseCheckTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDurationFlag(text, '--check-timeout', 'doctor');
+  if (ms <= 0) throw new UsageError(`--check-timeout must be more than 0, got "${text}"`, 'doctor');
+  return ms;
 }
 
 function parseChecks(values: readonly string[] | undefined): string[] | undefined {
@@ -101,6 +116,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
   const output = parseOutput(values.output, ['json'] as const, 'doctor');
   const { groups, explicit } = parseGroups(values.group);
   const only = parseChecks(values.check);
+  const checkTimeoutMs = parseCheckTimeout(values['check-timeout']);
   if (values.namespace === '') throw new UsageError('-n/--namespace needs a namespace name', 'doctor');
   const options = clusterOptions(values, 'doctor');
   const config = await loadClusterConfig(options, io);
@@ -122,6 +138,7 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
       explicitGroups: explicit,
       namespace: values.namespace,
       only,
+      ...(checkTimeoutMs === undefined ? {} : { checkTimeoutMs }),
       signal: io.signal,
     });
     if (output === 'json') await writeStructured(io, 'json', report);
