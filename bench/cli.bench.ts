@@ -483,26 +483,46 @@ const kubemetrics = (label: string, args: string[]): Command => ({
   args: [CLI, ...args],
 });
 
-function floorCommand(cluster: ClusterProcess, mode: 'sequential' | 'concurrent'): Command {
+/**
+ * A floor script (bench/cli-floor.ts, bench/top-floor.ts) run as its own process against `cluster`;
+ * it prints one JSON line of what it read, which `describe` turns into the row's note.
+ */
+function floorProcess<T>(
+  label: string,
+  script: string,
+  cluster: ClusterProcess,
+  env: Record<string, string>,
+  describe: (result: T) => string,
+): Command {
   return {
-    label: `floor, ${mode === 'sequential' ? 'one list at a time' : 'the 4 lists in flight at once'}`,
+    label,
     file: process.execPath,
-    args: evalArgs(FLOOR),
+    args: evalArgs(script),
     env: {
-      BENCH_FLOOR_MODE: mode,
+      ...env,
       BENCH_FLOOR_SERVER: cluster.url,
       BENCH_FLOOR_CA: cluster.caPem,
       BENCH_FLOOR_TOKEN: cluster.token,
     },
     describeOutput: (stdout) => {
       const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (!last.startsWith('{')) return 'no result line';
-      const read = JSON.parse(last) as FloorResult;
+      return last.startsWith('{') ? describe(JSON.parse(last) as T) : 'no result line';
+    },
+  };
+}
+
+function floorCommand(cluster: ClusterProcess, mode: 'sequential' | 'concurrent'): Command {
+  return floorProcess<FloorResult>(
+    `floor, ${mode === 'sequential' ? 'one list at a time' : 'the 4 lists in flight at once'}`,
+    FLOOR,
+    cluster,
+    { BENCH_FLOOR_MODE: mode },
+    (read) => {
       const retried =
         read.retries === 0 ? '' : `, ${read.retries} GET(s) sent again after a connection reset`;
       return `${read.items} items, ${size(read.bytes)} read${retried}`;
     },
-  };
+  );
 }
 
 /** `capacity --util` against `kubectl describe nodes` and the two floors. */
@@ -553,23 +573,13 @@ function capacityComparison(
 
 /** bench/top-floor.ts: the same GETs as `top nodes` / `top pods -A` from a bare Node process. */
 function topFloorCommand(cluster: ClusterProcess, kind: 'nodes' | 'pods'): Command {
-  return {
-    label: `Node floor of top ${kind} (node:https, the GETs, JSON.parse)`,
-    file: process.execPath,
-    args: evalArgs(TOP_FLOOR),
-    env: {
-      BENCH_TOP_FLOOR: kind,
-      BENCH_FLOOR_SERVER: cluster.url,
-      BENCH_FLOOR_CA: cluster.caPem,
-      BENCH_FLOOR_TOKEN: cluster.token,
-    },
-    describeOutput: (stdout) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (!last.startsWith('{')) return 'no result line';
-      const read = JSON.parse(last) as TopFloorResult;
-      return `${read.items} items in ${read.requests} GETs, ${size(read.bytes)} read`;
-    },
-  };
+  return floorProcess<TopFloorResult>(
+    `Node floor of top ${kind} (node:https, the GETs, JSON.parse)`,
+    TOP_FLOOR,
+    cluster,
+    { BENCH_TOP_FLOOR: kind },
+    (read) => `${read.items} items in ${read.requests} GETs, ${size(read.bytes)} read`,
+  );
 }
 
 function topComparisons(

@@ -23,7 +23,7 @@
  * command loads.
  */
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -109,3 +109,6 @@ const result = await build({
   logLevel: 'warning',
 });
 writeFileSync(MANIFEST, `${JSON.stringify(manifestOf(result.metafile), null, 1)}\n`);
+// The binary is run as a program (`npx kubemetrics`, the package's `bin`): it needs its executable
+// bit, which tsc's main.js (overwritten in place by the bundle) never had.
+chmodSync(join(OUT_DIR, 'main.js'), 0o755);

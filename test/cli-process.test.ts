@@ -436,6 +436,13 @@ export async function load(url, context, next) {
     return { files, sources };
   }
 
+  it('the binary runs as a program, as `npx kubemetrics` and the package bin run it (executable, shebang)', () => {
+    // npm links the bin without changing its mode for the package itself: a build that leaves
+    // dist/cli/main.js without its executable bit breaks the README's first command.
+    const out = execFileSync(BINARY, ['--version'], { encoding: 'utf8' });
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("the binary is the bundle: every file it loads is one of the bundle's", async () => {
     const { files } = await loaded(['top', 'nodes', '--kubeconfig', kubeconfig]);
     const manifest = JSON.parse(readFileSync(join(BINARY, '../bundle.json'), 'utf8')) as BundleManifest;
