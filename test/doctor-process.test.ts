@@ -14,8 +14,15 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.stop());
 
+/** The binary with a generous check deadline unless the test sets one (see doctor-fixture.ts). */
 const doctor = (args: string[]) =>
-  runBinary(['doctor', '--kubeconfig', fixture.cluster.kubeconfigPath, ...args]);
+  runBinary([
+    'doctor',
+    '--kubeconfig',
+    fixture.cluster.kubeconfigPath,
+    ...(args.includes('--check-timeout') ? [] : ['--check-timeout', '60s']),
+    ...args,
+  ]);
 
 describe('kubemetrics doctor (built binary)', () => {
   it('healthy: exit 0 and -o json with {checks: [{name, status, summary, ...}], problems, warnings}', async () => {

@@ -316,7 +316,10 @@ export async function startDoctorFixture(options: FixtureOptions = {}): Promise<
       const out = new Capture();
       const err = new Capture();
       const kubeconfig = user === undefined ? cluster.kubeconfigPath : cluster.kubeconfigPathFor(user);
-      const code = await runCli(['doctor', '-o', 'json', '--kubeconfig', kubeconfig, ...args], {
+      // A generous deadline per check unless a test sets its own: a loaded CI machine can push a
+      // check past the 10 s default, and the deadline is not what these tests are about.
+      const deadline = args.includes('--check-timeout') ? [] : ['--check-timeout', '60s'];
+      const code = await runCli(['doctor', '-o', 'json', '--kubeconfig', kubeconfig, ...deadline, ...args], {
         stdout: out,
         stderr: err,
         env: {},
