@@ -279,7 +279,7 @@ describe('snapshot info - reads standard input', { timeout: PROCESS_TEST_TIMEOUT
   it('an empty standard input is an error naming it, exit 1', async () => {
     const result = await runBash(`$KUBEMETRICS snapshot info - < /dev/null`);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: snapshot file \/dev\/stdin: is empty/);
+    expect(result.stderr).toMatch(/^error: snapshot file - \(standard input\): is empty/);
   });
 });
 

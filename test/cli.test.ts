@@ -52,6 +52,8 @@ describe('kubemetrics CLI basics', () => {
     [['top', 'pods', '--bogus'], /Unknown option '--bogus'/],
     [['top', 'nodes', '--request-timeout', 'soon'], /invalid --request-timeout "soon"/],
     [['snapshot', 'load', 'x'], /expected "snapshot save FILE"/],
+    // In-process callers that give no stdin (CliIO.stdin is optional) get a message, not a hang.
+    [['snapshot', 'info', '-'], /snapshot info -: no standard input to read/],
   ])('usage error %j exits 2 with a clear message', async (args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * Everything a command may touch of the outside world, injected so tests run commands in-process
@@ -13,6 +13,8 @@ export interface CliIO {
   readonly stderrIsTTY: boolean;
   /** Resolves on Ctrl-C (or when a test aborts): long-running commands stop cleanly on it. */
   readonly signal: AbortSignal;
+  /** Standard input, for `-` arguments (`snapshot info -`); absent when a caller gives none. */
+  readonly stdin?: Readable;
 }
 
 /** Writes one line (adds the newline) to a stream. */

@@ -71,6 +71,7 @@ async function run(argv: readonly string[]): Promise<number> {
   return runCli(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,

@@ -114,6 +114,7 @@ export { collectRecords, namespaceExists } from './collect-records.js';
 export type { ClusterData, ClusterSource } from './collect-records.js';
 export {
   createSnapshotSink,
+  parseSnapshot,
   readSnapshot,
   replaySnapshot,
   writeSnapshot,

@@ -92,10 +92,9 @@ function fileError(file: string, problem: string, cause?: unknown): KubemetricsE
   });
 }
 
-async function readJsonFile(file: string): Promise<unknown> {
-  let data: Buffer;
+async function readFileBytes(file: string): Promise<Buffer> {
   try {
-    data = await readFile(file);
+    return await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new KubemetricsError(
@@ -106,6 +105,11 @@ async function readJsonFile(file: string): Promise<unknown> {
       { hint: 'Check the path given with --snapshot / --metrics-file.', cause: error },
     );
   }
+}
+
+/** The JSON in a snapshot's bytes (gzip or plain); `file` names it in errors. */
+function decodeJson(bytes: Buffer, file: string): unknown {
+  let data = bytes;
   // Detect gzip by its magic bytes rather than the name, so a renamed file still reads.
   if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
@@ -205,7 +209,16 @@ function fromKubectlList(file: string, body: Record<string, unknown>, into: Sort
  * `kubectl get --raw /apis/metrics.k8s.io/v1beta1/pods`).
  */
 export async function readSnapshot(file: string, metricsFile?: string): Promise<Snapshot> {
-  const body = await readJsonFile(file);
+  return parseSnapshot(await readFileBytes(file), file, metricsFile);
+}
+
+/**
+ * A snapshot from bytes already read (plain or gzip JSON, ours or a kubectl List), e.g. standard
+ * input; `name` stands for the file in errors and in `source.file`. See {@link readSnapshot}.
+ */
+export async function parseSnapshot(data: Buffer, name: string, metricsFile?: string): Promise<Snapshot> {
+  const file = name;
+  const body = decodeJson(data, file);
   if (!isObject(body)) throw fileError(file, 'must hold a JSON object');
   let snapshot: Snapshot;
   if (body.kind === SNAPSHOT_KIND) {
@@ -238,7 +251,7 @@ export async function readSnapshot(file: string, metricsFile?: string): Promise<
     );
   }
   if (metricsFile === undefined) return snapshot;
-  const metrics = await readJsonFile(metricsFile);
+  const metrics = decodeJson(await readFileBytes(metricsFile), metricsFile);
   if (
     !isObject(metrics) ||
     typeof metrics.kind !== 'string' ||

@@ -9,6 +9,7 @@ import {
   createCollectFilter,
   createSnapshotSink,
   encodeSnapshot,
+  parseSnapshot,
   readSnapshot,
   SNAPSHOT_API_VERSION,
   SNAPSHOT_KIND,
@@ -33,6 +34,15 @@ const FLAGS = {
   'chunk-size': { type: 'string' },
 } as const;
 
+/** All of standard input; a caller without one (an in-process run) is told so. */
+async function readAll(io: CliIO, what: string): Promise<Buffer> {
+  if (io.stdin === undefined) throw new UsageError(`${what}: no standard input to read`, 'snapshot');
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
+}
+
 async function run(args: readonly string[], io: CliIO): Promise<number> {
   let parsed;
   try {
@@ -46,10 +56,13 @@ async function run(args: readonly string[], io: CliIO): Promise<number> {
     throw new UsageError('expected "snapshot save FILE" or "snapshot info FILE"', 'snapshot');
   }
   if (action === 'info') {
-    // `-` is standard input, as for `snapshot save -`: `... | kubemetrics snapshot info -`. Read
-    // through /dev/stdin so a pipe, a redirected file and a gzip body (detected by its magic bytes
-    // in readSnapshot) all take the same path as a named file.
-    const snapshot = await readSnapshot(file === '-' ? '/dev/stdin' : file);
+    // `-` is standard input, as for `snapshot save -`: `... | kubemetrics snapshot info -`. The
+    // bytes are read from the stream (a pipe, a redirected file; any platform) and decoded like a
+    // file's, gzip included (detected by its magic bytes).
+    const snapshot =
+      file === '-'
+        ? await parseSnapshot(await readAll(io, 'snapshot info -'), '- (standard input)')
+        : await readSnapshot(file);
     const v = snapshot.kubernetesVersion?.gitVersion ?? 'unknown version';
     writeLine(
       io.stdout,
