@@ -639,6 +639,8 @@ zsh.describe('zsh completion, in a real zsh', () => {
     ['kubemetrics capacity --output=', ['csv', 'json', 'table', 'tsv', 'wide', 'yaml']],
     ['kubemetrics capacity --by ', ['namespace', 'node', 'workload']],
     ['kubemetrics top nodes --output=j', ['json']],
+    ['kubemetrics hpa list -o ', ['csv', 'json', 'table', 'text', 'tsv', 'wide', 'yaml']],
+    ['kubemetrics doctor --output=', ['json', 'table']],
     ['kubemetrics completion ', ['bash', 'fish', 'zsh']],
     ['kubemetrics serve --as-gr', ['--as-group']],
   ])('%j<TAB> offers %j', async (line, expected) => {

@@ -31,7 +31,7 @@ Flags:
       --group GROUP             metrics, custom, external or all (default all); repeat or comma-separate
       --check NAME              Run only this check; repeat or comma-separate
   -n, --namespace NAME          HPAs and pods of this namespace only (default: all namespaces)
-  -o, --output FORMAT           table (default) or json:
+  -o, --output table|json       table (default) or json:
                                 {"checks":[{"name","status","summary","cause","evidence","fix"}],"problems":N,"warnings":N}
       --check-timeout DURATION  How long one check may take before it is reported as not checked
                                 (default 10s; the hpa check gets 6 times as long)

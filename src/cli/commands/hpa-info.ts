@@ -32,7 +32,8 @@ Flags:
   -A, --all-namespaces          list: every namespace
   -l, --selector SELECTOR       list: label selector on the HPAs
       --no-headers              list: omit the header line
-  -o, --output FORMAT           list: table (default), wide, json, yaml, csv or tsv; explain: text (default), json or yaml
+  -o, --output table|wide|json|yaml|csv|tsv|text  Output format:
+                                list: table (default), wide, json, yaml, csv or tsv; explain: text (default), json or yaml
   -w, --watch [INTERVAL]        Replay every INTERVAL (default: the sync period), remembering each replay's
                                 recommendation and every rescale like the controller does, so the
                                 desired range narrows to one number once the longest window was watched
