@@ -572,6 +572,16 @@ function capacityComparison(
   };
 }
 
+/**
+ * NODE_EXTRA_CA_CERTS makes Node 20 build its root certificate store (the bundled roots plus the
+ * file's) while starting, before any script runs: ~90 ms on this machine for every Node process,
+ * none for kubectl (Go reads its roots when a TLS connection needs them). When it is set here, the
+ * start and top rows are measured both with it (what this shell gives every Node program) and
+ * without it (what most users' shells give).
+ */
+const EXTRA_CA_SET = process.env.NODE_EXTRA_CA_CERTS !== undefined && process.env.NODE_EXTRA_CA_CERTS !== '';
+const WITHOUT_EXTRA_CA = { NODE_EXTRA_CA_CERTS: undefined };
+
 /** bench/top-floor.ts: the same GETs as `top nodes` / `top pods -A` from a bare Node process. */
 function topFloorCommand(cluster: ClusterProcess, kind: 'nodes' | 'pods'): Command {
   return floorProcess<TopFloorResult>(
@@ -593,44 +603,130 @@ function topComparisons(
   const targets = TARGETS[nodes] ?? {};
   // Ours against kubectl (the target), ours against the Node floor, and the Node floor against
   // kubectl: how much of the first ratio any Node program would show.
+  // With NODE_EXTRA_CA_CERTS set here, ours and the floor are measured without it too (contenders
+  // 3 and 4): what a shell without it gives, where kubectl is unchanged.
   const pairs = (target: Target | undefined): Pair[] => [
     { ours: 0, theirs: 1, ...(target ? { target } : {}) },
     { ours: 0, theirs: 2, floor: true },
     { ours: 2, theirs: 1 },
+    ...(EXTRA_CA_SET
+      ? [
+          { ours: 3, theirs: 1, ...(target ? { target } : {}) },
+          { ours: 4, theirs: 1 },
+        ]
+      : []),
   ];
+  const withoutExtraCa = (command: Command): Command[] =>
+    EXTRA_CA_SET
+      ? [
+          {
+            ...command,
+            label: `${command.label}, without NODE_EXTRA_CA_CERTS`,
+            env: { ...command.env, ...WITHOUT_EXTRA_CA },
+          },
+        ]
+      : [];
+  const comparison = (kind: 'nodes' | 'pods', args: string[], target: Target | undefined): Comparison => {
+    const ours = kubemetrics(`top ${args.join(' ')}`, ['top', ...args, ...kc]);
+    const floor = topFloorCommand(cluster, kind);
+    return {
+      size: sizeLabel,
+      contenders: [
+        ours,
+        { label: `kubectl top ${args.join(' ')}`, file: kubectl, args: [...kc, 'top', ...args] },
+        floor,
+        ...withoutExtraCa(ours),
+        ...withoutExtraCa(floor),
+      ],
+      pairs: pairs(target),
+      runs: RUNS,
+    };
+  };
   return [
-    {
-      size: sizeLabel,
-      contenders: [
-        kubemetrics('top nodes', ['top', 'nodes', ...kc]),
-        { label: 'kubectl top nodes', file: kubectl, args: [...kc, 'top', 'nodes'] },
-        topFloorCommand(cluster, 'nodes'),
-      ],
-      pairs: pairs(targets.topNodes),
-      runs: RUNS,
-    },
-    {
-      size: sizeLabel,
-      contenders: [
-        kubemetrics('top pods -A', ['top', 'pods', '-A', ...kc]),
-        { label: 'kubectl top pods -A', file: kubectl, args: [...kc, 'top', 'pods', '-A'] },
-        topFloorCommand(cluster, 'pods'),
-      ],
-      pairs: pairs(targets.topPods),
-      runs: RUNS,
-    },
+    comparison('nodes', ['nodes'], targets.topNodes),
+    comparison('pods', ['pods', '-A'], targets.topPods),
   ];
 }
 
+// --- where the time of one `top` goes --------------------------------------------------------------
+
+const PHASE_MARKS = join(ROOT, 'bench/phase-marks.mjs');
+
+interface PhaseMarks {
+  readonly userCode: number;
+  readonly tlsStart?: number;
+  readonly tlsMs?: number;
+  readonly lastBody?: number;
+  readonly firstOut?: number;
+  readonly exit: number;
+}
+
+/** The phases of one run, in ms, from bench/phase-marks.mjs's marks (see that file). */
+function phasesOf(m: PhaseMarks): Record<string, number> | undefined {
+  if (m.tlsStart === undefined || m.tlsMs === undefined || m.lastBody === undefined) return undefined;
+  const firstOut = m.firstOut ?? m.exit;
+  return {
+    'Node start': m.userCode,
+    'to the first TLS context': m.tlsStart - m.userCode,
+    'TLS context (root store)': m.tlsMs,
+    'connections, requests, bodies': m.lastBody - (m.tlsStart + m.tlsMs),
+    'last body to first output': firstOut - m.lastBody,
+    'output and exit': m.exit - firstOut,
+    'in all': m.exit,
+  };
+}
+
 /**
- * NODE_EXTRA_CA_CERTS makes Node 20 build its root certificate store (the bundled roots plus the
- * file's) while starting, before any script runs: ~90 ms on this machine for every Node process,
- * none for kubectl (Go reads its roots when a TLS connection needs them). When it is set here, the
- * start rows are measured both with it (what this shell gives every Node program) and without it
- * (what most users' shells give).
+ * `top nodes` / `top pods -A` and their Node floors with bench/phase-marks.mjs preloaded, RUNS
+ * interleaved rounds, without NODE_EXTRA_CA_CERTS (the first TLS context then pays for the root
+ * store, as it does in most shells): the median of each phase, so the table shows which part of
+ * the gap to kubectl is Node's (start, TLS store: the floor pays them too) and which is ours.
  */
-const EXTRA_CA_SET = process.env.NODE_EXTRA_CA_CERTS !== undefined && process.env.NODE_EXTRA_CA_CERTS !== '';
-const WITHOUT_EXTRA_CA = { NODE_EXTRA_CA_CERTS: undefined };
+async function phaseRows(sizeLabel: string, cluster: ClusterProcess, env: NodeJS.ProcessEnv): Promise<Row[]> {
+  const kc = ['--kubeconfig', cluster.kubeconfigPath];
+  const scratch = mkdtempSync(join(tmpdir(), 'kubemetrics-cli-bench-phases-'));
+  const marked = (command: Command, name: string): Command & { readonly marksFile: string } => {
+    const marksFile = join(scratch, name);
+    return {
+      ...command,
+      args: ['--import', PHASE_MARKS, ...command.args],
+      env: { ...command.env, ...WITHOUT_EXTRA_CA, BENCH_PHASES_FILE: marksFile },
+      marksFile,
+    };
+  };
+  const contenders = [
+    marked(kubemetrics('top nodes', ['top', 'nodes', ...kc]), 'ours-nodes'),
+    marked(topFloorCommand(cluster, 'nodes'), 'floor-nodes'),
+    marked(kubemetrics('top pods -A', ['top', 'pods', '-A', ...kc]), 'ours-pods'),
+    marked(topFloorCommand(cluster, 'pods'), 'floor-pods'),
+  ];
+  try {
+    for (let round = 0; round < RUNS; round++) {
+      for (const command of contenders) {
+        const result = await runOnce(command, env, TIMEOUT_MS);
+        if (result.exitCode !== 0) throw new Error(`${command.label}: ${failureText(result)}`);
+      }
+    }
+    progress(`${sizeLabel}: phases measured`);
+    return contenders.map((command): Row => {
+      const runs = readFileSync(command.marksFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => phasesOf(JSON.parse(line) as PhaseMarks))
+        .filter((p): p is Record<string, number> => p !== undefined);
+      const names = Object.keys(runs[0] ?? {});
+      const phases = names.map((name) => `${name} ${Math.round(median(runs.map((r) => r[name]!))!)}`);
+      return {
+        size: sizeLabel,
+        command: command.label,
+        'compared with': 'its phases, ms (medians; without NODE_EXTRA_CA_CERTS)',
+        note: `${phases.join(' · ')} (${runs.length} runs)`,
+      };
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 function startComparison(kubectl: string): Comparison {
   const emptyModule = (label: string, env?: Command['env']): Command => ({
@@ -695,7 +791,7 @@ export async function run(): Promise<Row[]> {
   progress(`load average (1, 5, 15 min) at start: ${loadAtStart}`);
   if (EXTRA_CA_SET) {
     progress(
-      `NODE_EXTRA_CA_CERTS is set: every Node process here (ours, the floors) builds its root store at start; the start rows are measured without it too`,
+      `NODE_EXTRA_CA_CERTS is set: every Node process here (ours, the floors) builds its root store at start; the start and top rows are measured without it too`,
     );
   }
   // kubectl caches discovery per server; a fresh cache here, filled by the warm-up rounds.
@@ -724,6 +820,7 @@ export async function run(): Promise<Row[]> {
         if (nodes < LARGE_NODES && ONLY.has('top')) {
           for (const comparison of topComparisons(label, nodes, cluster, kubectl.path))
             await measure(comparison, cluster);
+          rows.push(...(await phaseRows(label, cluster, env)));
         }
         if (ONLY.has('capacity'))
           await measure(capacityComparison(label, nodes, cluster, kubectl.path), cluster);
