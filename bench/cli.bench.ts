@@ -21,6 +21,11 @@
  *                                     top pods -A), `capacity` (capacity --util); default all three
  *     BENCH_DIST=/other/checkout/dist  measure another build's binary (<dist>/cli/main.js), e.g. the
  *                                     base of a change, with the same cluster, kubectl and method
+ *     BENCH_CLI_BASE_DIST=/base/dist  also run that build's binary in the same `top` rounds (ours
+ *                                     against it: a change's effect, interleaved)
+ *     BENCH_CLI_LATENCY_MS=20         reach the test cluster through bench/latency-proxy.mjs, which
+ *                                     delays every chunk that much each way (round trips of 2×),
+ *                                     as a real API server is reached; default 0 (loopback)
  *
  * Method: every command is a child process of this one, spawned through GNU time
  * (`/usr/bin/time -f %M`, Debian's `time` package) for its peak RSS; wall time is measured here,
@@ -43,6 +48,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -80,6 +86,13 @@ const envNumber = (name: string, fallback: number): number => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const RUNS = Math.floor(envNumber('BENCH_CLI_RUNS', 5));
+const LATENCY_MS = envNumber('BENCH_CLI_LATENCY_MS', 0);
+/** BENCH_CLI_BASE_DIST: another build's binary, measured beside ours in the `top` rounds. */
+const BASE_CLI =
+  process.env.BENCH_CLI_BASE_DIST === undefined || process.env.BENCH_CLI_BASE_DIST === ''
+    ? undefined
+    : join(process.env.BENCH_CLI_BASE_DIST, 'cli/main.js');
+const LATENCY_PROXY = join(ROOT, 'bench/latency-proxy.mjs');
 const LARGE_RUNS = Math.floor(envNumber('BENCH_CLI_LARGE_RUNS', RUNS));
 const TIMEOUT_MS = envNumber('BENCH_CLI_TIMEOUT_S', 600) * 1000;
 const DESCRIBE_LIMIT_MS = envNumber('BENCH_CLI_DESCRIBE_LIMIT_S', 120) * 1000;
@@ -476,6 +489,10 @@ const TARGETS: Record<number, { topNodes?: Target; topPods?: Target; describe?: 
   [LARGE_NODES]: { describe: timesFaster(4), floor: withPeakRss(atMostTimes(1.2), 400) },
 };
 
+/** The targets of a size; none through the latency proxy (issue 10 set them for the loopback). */
+const targetsFor = (nodes: number): (typeof TARGETS)[number] =>
+  LATENCY_MS > 0 ? {} : (TARGETS[nodes] ?? {});
+
 // --- the commands --------------------------------------------------------------------------------
 
 const kubemetrics = (label: string, args: string[]): Command => ({
@@ -534,7 +551,7 @@ function capacityComparison(
   kubectl: string,
 ): Comparison {
   const kc = ['--kubeconfig', cluster.kubeconfigPath];
-  const targets = TARGETS[nodes] ?? {};
+  const targets = targetsFor(nodes);
   const describe: Command = {
     label: 'kubectl describe nodes',
     file: kubectl,
@@ -600,7 +617,7 @@ function topComparisons(
   kubectl: string,
 ): Comparison[] {
   const kc = ['--kubeconfig', cluster.kubeconfigPath];
-  const targets = TARGETS[nodes] ?? {};
+  const targets = targetsFor(nodes);
   // Ours against kubectl (the target), ours against the Node floor, and the Node floor against
   // kubectl: how much of the first ratio any Node program would show.
   // With NODE_EXTRA_CA_CERTS set here, ours and the floor are measured without it too (contenders
@@ -629,18 +646,26 @@ function topComparisons(
   const comparison = (kind: 'nodes' | 'pods', args: string[], target: Target | undefined): Comparison => {
     const ours = kubemetrics(`top ${args.join(' ')}`, ['top', ...args, ...kc]);
     const floor = topFloorCommand(cluster, kind);
-    return {
-      size: sizeLabel,
-      contenders: [
-        ours,
-        { label: `kubectl top ${args.join(' ')}`, file: kubectl, args: [...kc, 'top', ...args] },
-        floor,
-        ...withoutExtraCa(ours),
-        ...withoutExtraCa(floor),
-      ],
-      pairs: pairs(target),
-      runs: RUNS,
-    };
+    const contenders: Command[] = [
+      ours,
+      { label: `kubectl top ${args.join(' ')}`, file: kubectl, args: [...kc, 'top', ...args] },
+      floor,
+      ...withoutExtraCa(ours),
+      ...withoutExtraCa(floor),
+    ];
+    const allPairs = pairs(target);
+    if (BASE_CLI !== undefined) {
+      // The base build in the same rounds: a change's effect without a second run's noise.
+      const base: Command = {
+        label: `${ours.label} (base build)`,
+        file: process.execPath,
+        args: [BASE_CLI, ...ours.args.slice(1)],
+      };
+      contenders.push(base, ...withoutExtraCa(base));
+      allPairs.push({ ours: 0, theirs: contenders.indexOf(base) });
+      if (EXTRA_CA_SET) allPairs.push({ ours: 3, theirs: contenders.length - 1 });
+    }
+    return { size: sizeLabel, contenders, pairs: allPairs, runs: RUNS };
   };
   return [
     comparison('nodes', ['nodes'], targets.topNodes),
@@ -768,6 +793,38 @@ function sizes(): number[] {
   return process.env.BENCH_CLI_LARGE === '0' ? small : [...small, LARGE_NODES];
 }
 
+/**
+ * The cluster as the commands see it through bench/latency-proxy.mjs (its own process, so its
+ * timers share no event loop with this clock): the proxy's URL in a copy of the kubeconfig and in
+ * the floors' server. The request log and stop() stay the cluster's own.
+ */
+async function throughLatencyProxy(
+  cluster: ClusterProcess,
+  oneWayMs: number,
+): Promise<{ readonly cluster: ClusterProcess; readonly stop: () => void }> {
+  const target = new URL(cluster.url);
+  const proxy = spawn(process.execPath, [LATENCY_PROXY, target.port, String(oneWayMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    proxy.once('error', reject);
+    proxy.once('exit', (code) => reject(new Error(`latency proxy exited (${code})`)));
+    proxy.stdout.once('data', (chunk: Buffer) =>
+      resolve((JSON.parse(chunk.toString()) as { port: number }).port),
+    );
+  });
+  const url = `${target.protocol}//${target.hostname}:${port}`;
+  const kubeconfigPath = `${cluster.kubeconfigPath}.latency-${oneWayMs}ms`;
+  writeFileSync(kubeconfigPath, readFileSync(cluster.kubeconfigPath, 'utf8').replaceAll(cluster.url, url));
+  return {
+    cluster: { ...cluster, url, kubeconfigPath },
+    stop: () => {
+      proxy.kill();
+      rmSync(kubeconfigPath, { force: true });
+    },
+  };
+}
+
 const loadNow = (): string =>
   loadavg()
     .map((n) => n.toFixed(1))
@@ -811,8 +868,10 @@ export async function run(): Promise<Row[]> {
     for (const nodes of ONLY.has('top') || ONLY.has('capacity') ? sizes() : []) {
       if (nodes >= LARGE_NODES && !ONLY.has('capacity')) continue;
       const buildStart = performance.now();
-      const cluster = await startClusterProcess({ nodes, podsPerNode: PODS_PER_NODE });
-      const label = `${nodes.toLocaleString('en-US')} nodes / ${cluster.pods.toLocaleString('en-US')} pods`;
+      const started = await startClusterProcess({ nodes, podsPerNode: PODS_PER_NODE });
+      const latency = LATENCY_MS > 0 ? await throughLatencyProxy(started, LATENCY_MS) : undefined;
+      const cluster = latency?.cluster ?? started;
+      const label = `${nodes.toLocaleString('en-US')} nodes / ${cluster.pods.toLocaleString('en-US')} pods${LATENCY_MS > 0 ? `, ${LATENCY_MS} ms each way` : ''}`;
       progress(
         `${label}: test cluster up in ${Math.round(performance.now() - buildStart)} ms (pid ${cluster.pid}), load ${loadNow()}`,
       );
@@ -825,7 +884,8 @@ export async function run(): Promise<Row[]> {
         if (ONLY.has('capacity'))
           await measure(capacityComparison(label, nodes, cluster, kubectl.path), cluster);
       } finally {
-        await cluster.stop();
+        latency?.stop();
+        await started.stop();
       }
     }
   } finally {

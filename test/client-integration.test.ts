@@ -3,7 +3,7 @@
  * client-certificate auth, discovery, paging, retries, and the 401/403/404/410/503 hints.
  */
 import { delimiter } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pod } from '../src/api/index.js';
 import {
   KubeConfig,
@@ -54,7 +54,8 @@ const allowedNs = namespaces.find((ns) => ns !== 'kube-system') ?? 'default';
 beforeAll(async () => {
   cluster = await startTestCluster({
     ...fixture,
-    metricsVersions: ['v1beta1', 'v1'],
+    // The server prefers v1 here (first listed), so the calls below use v1 paths.
+    metricsVersions: ['v1', 'v1beta1'],
     users: [
       { name: 'admin', groups: ['system:masters'], token: 'admin-token' },
       { name: 'cert-user', clientCert: true },
@@ -75,7 +76,7 @@ afterAll(async () => {
 });
 
 describe('client ↔ test cluster over TLS', () => {
-  it('token auth: reads node and pod metrics, preferring metrics.k8s.io/v1, discovery asked once', async () => {
+  it('token auth: reads node and pod metrics on the version the server prefers (v1 here), discovery asked once', async () => {
     expect(cluster.url.startsWith('https://')).toBe(true);
     expect(cluster.credentials('admin').token).toBe('admin-token');
     const client = clientFor('admin');
@@ -255,6 +256,22 @@ describe('client ↔ test clusters with other metrics setups', () => {
     }
   });
 
+  it("both versions served, v1beta1 preferred by the server: the client follows the server's preferredVersion", async () => {
+    const both = await startTestCluster({
+      ...buildCluster({ nodes: 2, podsPerNode: 1, seed: 3 }),
+      metricsVersions: ['v1beta1', 'v1'],
+    });
+    try {
+      const client = new MetricsClient(loadKubeConfig({ kubeconfig: both.kubeconfigPath, env: {} }), fast);
+      clients.push(client);
+      expect(await client.listNodeMetrics()).toHaveLength(2);
+      expect(await client.metricsVersion()).toBe('v1beta1');
+      expect(both.requests.some((r) => r.url.startsWith('/apis/metrics.k8s.io/v1/'))).toBe(false);
+    } finally {
+      await both.stop();
+    }
+  });
+
   it('custom metrics through a registered APIService (v1beta2)', async () => {
     cluster.registerAPIService({
       group: 'custom.metrics.k8s.io',
@@ -289,5 +306,87 @@ describe('client ↔ test clusters with other metrics setups', () => {
     expect(await client.listCustomMetrics()).toEqual([
       { name: 'pods/rps', resource: 'pods', group: '', metric: 'rps', namespaced: true },
     ]);
+  });
+});
+
+/**
+ * A first metrics list is sent while discovery is still in flight (on v1beta1, what metrics-server
+ * serves), so it costs one round trip instead of two; what discovery decides still decides.
+ */
+describe('the first metrics list and discovery in flight together', () => {
+  async function withCluster(
+    metricsVersions: ('v1' | 'v1beta1')[],
+    body: (c: TestCluster, client: MetricsClient) => Promise<void>,
+  ): Promise<void> {
+    const c = await startTestCluster({
+      ...buildCluster({ nodes: 2, podsPerNode: 3, seed: 5 }),
+      metricsVersions,
+    });
+    const client = new MetricsClient(loadKubeConfig({ kubeconfig: c.kubeconfigPath, env: {} }), fast);
+    try {
+      await body(c, client);
+    } finally {
+      await client.close();
+      await c.stop();
+    }
+  }
+  const paths = (c: TestCluster): string[] => c.requests.map((r) => r.url.split('?')[0]!);
+
+  it('the list reaches the server before discovery has answered; nothing is handed over until it does', async () => {
+    await withCluster(['v1beta1', 'v1'], async (c, client) => {
+      c.injectFault({ path: '/apis/metrics.k8s.io', hang: true, times: 1 });
+      const items: unknown[] = [];
+      const read = failure(
+        client.streamResourceMetrics({ kind: 'pods' }, (item) => items.push(item), { timeoutMs: 2000 }),
+      );
+      // Discovery hangs; the list is asked for all the same.
+      await vi.waitFor(() => expect(paths(c)).toContain('/apis/metrics.k8s.io/v1beta1/pods'), {
+        timeout: 30_000,
+      });
+      const error = await read;
+      // The discovery's failure is the read's failure, and no item of the unconfirmed guess got out.
+      expect(error.code).toBe('KUBEMETRICS_ERR_TIMEOUT');
+      expect(items).toEqual([]);
+    });
+  });
+
+  it('v1beta1 confirmed: one list request, each pod once', async () => {
+    await withCluster(['v1beta1', 'v1'], async (c, client) => {
+      const names: string[] = [];
+      const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
+        names.push((item as { metadata: { name: string } }).metadata.name),
+      );
+      expect(count).toBe(6);
+      expect(new Set(names).size).toBe(6);
+      expect(paths(c).filter((p) => p.startsWith('/apis/metrics.k8s.io'))).toEqual(
+        expect.arrayContaining(['/apis/metrics.k8s.io', '/apis/metrics.k8s.io/v1beta1/pods']),
+      );
+      expect(paths(c).filter((p) => p === '/apis/metrics.k8s.io/v1beta1/pods')).toHaveLength(1);
+      // Known now: the next read does not guess.
+      c.resetRequestLog();
+      await client.streamResourceMetrics({ kind: 'nodes' }, () => undefined);
+      expect(paths(c)).toEqual(['/apis/metrics.k8s.io/v1beta1/nodes']);
+    });
+  });
+
+  it('the server prefers v1: the guess is dropped and the list read on v1, each pod once', async () => {
+    await withCluster(['v1', 'v1beta1'], async (c, client) => {
+      const names: string[] = [];
+      const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
+        names.push((item as { metadata: { name: string } }).metadata.name),
+      );
+      expect(count).toBe(6);
+      expect(names).toHaveLength(6);
+      expect(new Set(names).size).toBe(6);
+      expect(paths(c)).toContain('/apis/metrics.k8s.io/v1/pods');
+    });
+  });
+
+  it("no metrics API: the error is discovery's 404 with the install hint, not the guess's", async () => {
+    await withCluster([], async (_c, client) => {
+      const error = await failure(client.streamResourceMetrics({ kind: 'nodes' }, () => undefined));
+      expect(error).toMatchObject({ status: 404 });
+      expect(error.hint).toContain('is metrics-server installed?');
+    });
   });
 });

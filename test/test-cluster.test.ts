@@ -5,9 +5,11 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
    Response bodies are decoded JSON asserted structurally with expect(); typing every wire shape here would only restate the assertions. */
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Pod } from '../src/api/index.js';
@@ -483,6 +485,17 @@ describe('tables, faults, API services, kubeconfig', () => {
         })
       ).status,
     ).toBe(401);
+  });
+
+  it('stop ends every connection, also one that has not finished its TLS handshake', async () => {
+    const other = await startTestCluster({});
+    // A TCP connection that never sends a ClientHello: not an HTTP connection yet, so the HTTP
+    // server's closeAllConnections() does not know it (a client that gave up while connecting).
+    const socket = connect(Number(new URL(other.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    const closed = once(socket, 'close');
+    await other.stop();
+    await closed;
   });
 
   it('writes kubeconfigs per user and removes them on stop', async () => {

@@ -1,7 +1,8 @@
 /**
  * Which version of each metrics API the cluster serves, asked once per client
- * (`GET /apis/<group>`) and cached: metrics.k8s.io prefers v1 over v1beta1, custom.metrics.k8s.io
- * v1beta2 over v1beta1, external.metrics.k8s.io has v1beta1.
+ * (`GET /apis/<group>`) and cached: the group's preferredVersion when supported, else the newest
+ * supported one served (metrics.k8s.io v1 then v1beta1, custom.metrics.k8s.io v1beta2 then
+ * v1beta1, external.metrics.k8s.io v1beta1).
  */
 import {
   CUSTOM_METRICS_GROUP,
@@ -39,12 +40,15 @@ const SUPPORTED: { readonly [G in MetricsGroup]: readonly MetricsGroupVersions[G
 };
 
 /**
- * Picks the version to use: the first of `preferred` (newest first) that `group` lists. Returns
- * `undefined` when none is served.
+ * Picks the version to use: the group's `preferredVersion` when it is one kubemetrics supports (as
+ * every Kubernetes client does: the server says which version it wants used), else the first of
+ * `supported` (newest first) that `group` lists. Returns `undefined` when none is served.
  */
-export function pickVersion<V extends string>(group: APIGroup, preferred: readonly V[]): V | undefined {
+export function pickVersion<V extends string>(group: APIGroup, supported: readonly V[]): V | undefined {
   const served = new Set((group.versions ?? []).map((v) => v.version));
-  return preferred.find((v) => served.has(v));
+  const serverPreferred = group.preferredVersion?.version;
+  const preferred = supported.find((v) => v === serverPreferred && served.has(v));
+  return preferred ?? supported.find((v) => served.has(v));
 }
 
 /**
@@ -56,6 +60,8 @@ export function pickVersion<V extends string>(group: APIGroup, preferred: readon
 export class Discovery {
   readonly #transport: Transport;
   readonly #versions = new Map<MetricsGroup, Promise<string>>();
+  /** The answers that have arrived (a subset of #versions), for callers that must not wait. */
+  readonly #known = new Map<MetricsGroup, string>();
   readonly #resources = new Map<string, Promise<APIResourceList>>();
 
   constructor(transport: Transport) {
@@ -66,13 +72,24 @@ export class Discovery {
   version<G extends MetricsGroup>(group: G, options: CallOptions = {}): Promise<MetricsGroupVersions[G]> {
     let cached = this.#versions.get(group);
     if (cached === undefined) {
-      cached = this.#discover(group, { timeoutMs: options.timeoutMs });
-      this.#versions.set(group, cached);
-      cached.catch(() => {
-        if (this.#versions.get(group) === cached) this.#versions.delete(group);
-      });
+      const asked = this.#discover(group, { timeoutMs: options.timeoutMs });
+      cached = asked;
+      this.#versions.set(group, asked);
+      asked.then(
+        (version) => {
+          if (this.#versions.get(group) === asked) this.#known.set(group, version);
+        },
+        () => {
+          if (this.#versions.get(group) === asked) this.#versions.delete(group);
+        },
+      );
     }
     return abortable(cached, options.signal, `discovery of ${group}`) as Promise<MetricsGroupVersions[G]>;
+  }
+
+  /** The version of `group` if discovery has already answered, else `undefined` (never asks). */
+  known<G extends MetricsGroup>(group: G): MetricsGroupVersions[G] | undefined {
+    return this.#known.get(group) as MetricsGroupVersions[G] | undefined;
   }
 
   async #discover(group: MetricsGroup, options: CallOptions): Promise<string> {
@@ -110,6 +127,7 @@ export class Discovery {
   /** Forgets every cached answer (e.g. after an APIService was installed or upgraded). */
   invalidate(): void {
     this.#versions.clear();
+    this.#known.clear();
     this.#resources.clear();
   }
 }

@@ -129,6 +129,35 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return v;
 }
 
+/**
+ * The metrics.k8s.io version a first list is sent on before discovery has answered (see
+ * `#streamWhileDiscovering`): the one metrics-server serves, and the one the API server prefers.
+ */
+const SPECULATIVE_METRICS_VERSION: MetricsVersion = 'v1beta1';
+
+/** How much of a speculative body (characters) is held while discovery has not answered. */
+const SPECULATION_HOLD_LIMIT = WHOLE_LIST_BELOW;
+
+/** The `items` of a list body, handed to `onItem` one by one (held whole below WHOLE_LIST_BELOW). */
+function itemParser<T extends object>(path: string, onItem: (item: T) => void): JsonArrayStream<T> {
+  return new JsonArrayStream<T>('items', onItem, `GET ${path}: the response`, {
+    wholeBelow: WHOLE_LIST_BELOW,
+  });
+}
+
+/** Ends a list body: the number of items, or a DECODE error when it was not such a document. */
+function endItems<T extends object>(parser: JsonArrayStream<T>, url: string): number {
+  try {
+    parser.end();
+  } catch (error) {
+    throw new KubemetricsError('KUBEMETRICS_ERR_DECODE', `${(error as Error).message} (${url})`, {
+      hint: 'Something other than the Kubernetes API answered: check the server URL of the context and any proxy in front of it.',
+      cause: error,
+    });
+  }
+  return parser.count;
+}
+
 function call(options: CallOptions): CallOptions {
   return { signal: options.signal, timeoutMs: options.timeoutMs };
 }
@@ -210,7 +239,7 @@ export class MetricsClient {
     return this.context.namespace;
   }
 
-  /** The version of metrics.k8s.io in use (`v1` when served, else `v1beta1`). */
+  /** The version of metrics.k8s.io in use: the server's preferred one (see `Discovery`). */
   metricsVersion(options: CallOptions = {}): Promise<MetricsVersion> {
     return this.discovery.version(METRICS_GROUP, options);
   }
@@ -230,24 +259,14 @@ export class MetricsClient {
     onItem: (item: T) => void,
     options: CallOptions & { readonly query?: Query } = {},
   ): Promise<number> {
-    const parser = new JsonArrayStream<T>('items', onItem, `GET ${path}: the response`, {
-      wholeBelow: WHOLE_LIST_BELOW,
-    });
+    const parser = itemParser(path, onItem);
     const response = await this.transport.get({
       path,
       query: options.query,
       ...call(options),
       onText: (text) => parser.push(text),
     });
-    try {
-      parser.end();
-    } catch (error) {
-      throw new KubemetricsError('KUBEMETRICS_ERR_DECODE', `${(error as Error).message} (${response.url})`, {
-        hint: 'Something other than the Kubernetes API answered: check the server URL of the context and any proxy in front of it.',
-        cause: error,
-      });
-    }
-    return parser.count;
+    return endItems(parser, response.url);
   }
 
   async #metricsPath(options: CallOptions, target: ResourceMetricsTarget): Promise<string> {
@@ -299,7 +318,8 @@ export class MetricsClient {
    * while the body streams in (one named object is read whole), and resolves with their number. For
    * readers that decode each object at once with their own `ResourceMetricsLeaves` (metrics-model.ts) and drop
    * it (reports over 150,000 pods), so no list and no second model is ever held; the version
-   * (v1 when served, else v1beta1) and the path are chosen here like for the decoded calls.
+   * (the server's preferred one) and the path are chosen here like for the decoded calls; a first
+   * list does not wait for discovery (see `#streamWhileDiscovering`).
    * Selectors are sent only for lists.
    */
   async streamResourceMetrics(
@@ -314,18 +334,87 @@ export class MetricsClient {
     if (target.kind === 'pods' && target.namespace !== undefined) {
       checkNamespace(target.namespace, 'streamResourceMetrics');
     }
+    const query = {
+      labelSelector: options.labelSelector || undefined,
+      fieldSelector: target.kind === 'pods' ? options.fieldSelector || undefined : undefined,
+    };
+    if (target.name === undefined && this.discovery.known(METRICS_GROUP) === undefined) {
+      return this.#streamWhileDiscovering(target, onItem, { ...call(options), query });
+    }
     const path = await this.#metricsPath(options, target);
     if (target.name !== undefined) {
       onItem(await this.getRaw(path, call(options)));
       return 1;
     }
-    return this.streamItems<object>(path, onItem, {
-      ...call(options),
-      query: {
-        labelSelector: options.labelSelector || undefined,
-        fieldSelector: target.kind === 'pods' ? options.fieldSelector || undefined : undefined,
-      },
-    });
+    return this.streamItems<object>(path, onItem, { ...call(options), query });
+  }
+
+  /**
+   * A first list read while the metrics version is not known yet: the list is sent on the version
+   * every metrics-server serves (v1beta1) at the same time as the discovery request, instead of
+   * after it, which saves a round trip to the API server (kubectl saves it with its on-disk
+   * discovery cache). The body is held back until discovery confirms that version, so nothing is
+   * handed to `onItem` that the version choice would not have read. When discovery picks another
+   * version, or takes so long that more than SPECULATION_HOLD_LIMIT characters pile up, the guess
+   * is aborted and the list read again on the discovered version; a discovery error is the error.
+   */
+  async #streamWhileDiscovering(
+    target: ResourceMetricsTarget,
+    onItem: (item: unknown) => void,
+    options: CallOptions & { readonly query: Query },
+  ): Promise<number> {
+    const discovered = this.metricsVersion(options);
+    const path = resourceMetricsPath(SPECULATIVE_METRICS_VERSION, target);
+    const parser = itemParser<object>(path, onItem);
+    const abandon = new AbortController();
+    let held: string[] | undefined = [];
+    let heldChars = 0;
+    const guess = this.transport
+      .get({
+        path,
+        query: options.query,
+        timeoutMs: options.timeoutMs,
+        signal:
+          options.signal === undefined ? abandon.signal : AbortSignal.any([options.signal, abandon.signal]),
+        onText: (text) => {
+          if (held === undefined) {
+            parser.push(text);
+            return;
+          }
+          held.push(text);
+          heldChars += text.length;
+          if (heldChars > SPECULATION_HOLD_LIMIT) abandon.abort();
+        },
+      })
+      .then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      );
+    let version: MetricsVersion;
+    try {
+      version = await discovered;
+    } catch (error) {
+      abandon.abort();
+      await guess;
+      throw error;
+    }
+    if (version !== SPECULATIVE_METRICS_VERSION || abandon.signal.aborted) {
+      abandon.abort();
+      await guess;
+      return this.streamItems<object>(resourceMetricsPath(version, target), onItem, options);
+    }
+    const pending = held;
+    held = undefined;
+    for (const text of pending) parser.push(text);
+    const outcome = await guess;
+    if ('error' in outcome) {
+      // Given up while the body was still coming (discovery answered late): read it again.
+      if (abandon.signal.aborted && options.signal?.aborted !== true) {
+        return this.streamItems<object>(path, onItem, options);
+      }
+      throw outcome.error;
+    }
+    return endItems(parser, outcome.response.url);
   }
 
   /**

@@ -3,8 +3,8 @@
  * kubernetes/utils/metrics.py: get_nodes_metrics, get_pods_metrics,
  * get_pods_metrics_in_all_namespaces) for people porting scripts. Like those, they return the wire
  * lists as plain JSON objects (quantities stay strings) and report per-namespace failures as
- * `{ kind: 'Error', error }` entries. Unlike those, they use the newest served metrics.k8s.io
- * version (v1 when served, else v1beta1), so `apiVersion` may read `metrics.k8s.io/v1`; and they
+ * `{ kind: 'Error', error }` entries. Unlike those, they use the metrics.k8s.io version
+ * discovery picks (the server's preferred one), so `apiVersion` may read `metrics.k8s.io/v1`; and they
  * take a `KubeConfig` (or a `MetricsClient` to reuse its connections) instead of an ApiClient.
  */
 import { resourceMetricsPath } from './metrics-paths.js';

@@ -143,21 +143,24 @@ export async function collectCluster(
     onItem: (item: unknown) => void,
     selectors: { labelSelector?: string | undefined; fieldSelector?: string | undefined },
   ) => {
-    try {
-      metricsVersion ??= await client.metricsVersion(call);
-    } catch (error) {
-      if (signal.aborted) throw error;
-      metricsError ??= asKubemetricsError(error);
-      return;
-    }
+    // Not awaited before the read: the client sends a first list while discovery is in flight
+    // (one round trip, not two). A discovery failure fails the read with the same error.
+    const version = client.metricsVersion(call).then(
+      (v) => {
+        metricsVersion ??= v;
+        return true;
+      },
+      () => false,
+    );
     try {
       await client.streamResourceMetrics(target, onItem, { ...call, ...selectors });
     } catch (error) {
       // One object without a sample is "no metrics" for it, not a failure of the report.
-      if (target.name !== undefined && isKubernetesApiError(error, 404)) return;
+      if (target.name !== undefined && (await version) && isKubernetesApiError(error, 404)) return;
       if (signal.aborted) throw error;
       metricsError ??= asKubemetricsError(error);
     }
+    await version;
   };
 
   const nodeMetrics = () =>

@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { failureStatus } from '../api/index.js';
 import { forbiddenStatus, impersonate, unauthorizedStatus, type Authenticator } from './auth.js';
 import type { FaultInjector } from './faults.js';
@@ -95,6 +95,18 @@ export interface ListenOptions {
 }
 
 /** Starts listening; resolves with the server and the bound port. */
+const ALL_SOCKETS = Symbol('all sockets');
+
+/** Closes a server from {@link listen}: no new connections, and every open one ended now. */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+    const sockets = (server as Server & { [ALL_SOCKETS]?: Set<Socket> })[ALL_SOCKETS];
+    for (const socket of sockets ?? []) socket.destroy();
+  });
+}
+
 export async function listen(
   options: ListenOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -114,6 +126,16 @@ export async function listen(
         );
   // Long watches must not be cut by Node's default request timeout.
   server.requestTimeout = 0;
+  // Every socket from its first byte, for stop: closeAllConnections() only knows connections that
+  // reached HTTP, not one still in its TLS handshake (a client that gave up on a request while
+  // connecting may finish the handshake later), and server.close() would wait for it forever.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.once('close', () => sockets.clear());
+  Object.defineProperty(server, ALL_SOCKETS, { value: sockets });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

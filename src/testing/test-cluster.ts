@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ import { extensionApiserverAuthentication, type ConfigMap } from './config-map.j
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import type { TestClusterOptions, TestUser } from './options.js';
-import { handleRequest, listen, type RequestRecord } from './server.js';
+import { closeServer, handleRequest, listen, type RequestRecord } from './server.js';
 import { WatchRegistry } from './watch.js';
 
 /** Credentials of one user, as they appear in its kubeconfig. */
@@ -341,11 +341,4 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     },
     stop,
   };
-}
-
-async function closeServer(server: Server): Promise<void> {
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
