@@ -2,6 +2,7 @@
  * kubemetrics/client against the local test cluster (src/testing) over TLS: bearer-token and
  * client-certificate auth, discovery, paging, retries, and the 401/403/404/410/503 hints.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { delimiter } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pod } from '../src/api/index.js';
@@ -9,11 +10,17 @@ import {
   KubeConfig,
   KubernetesApiError,
   MetricsClient,
+  REQUEST_CHANNEL,
   collect,
   getPodsMetricsInAllNamespaces,
   loadKubeConfig,
 } from '../src/client/index.js';
-import type { MetricsClientOptions, NamespaceError, PodMetricsResult } from '../src/client/index.js';
+import type {
+  MetricsClientOptions,
+  NamespaceError,
+  PodMetricsResult,
+  RequestEvent,
+} from '../src/client/index.js';
 import { KubemetricsError } from '../src/errors.js';
 import { buildCluster, startTestCluster } from '../src/testing/index.js';
 import type { TestCluster } from '../src/testing/index.js';
@@ -316,7 +323,7 @@ describe('client ↔ test clusters with other metrics setups', () => {
 describe('the first metrics list and discovery in flight together', () => {
   async function withCluster(
     metricsVersions: ('v1' | 'v1beta1')[],
-    body: (c: TestCluster, client: MetricsClient) => Promise<void>,
+    body: (c: TestCluster, client: MetricsClient, kubeconfig: string) => Promise<void>,
   ): Promise<void> {
     const c = await startTestCluster({
       ...buildCluster({ nodes: 2, podsPerNode: 3, seed: 5 }),
@@ -324,7 +331,7 @@ describe('the first metrics list and discovery in flight together', () => {
     });
     const client = new MetricsClient(loadKubeConfig({ kubeconfig: c.kubeconfigPath, env: {} }), fast);
     try {
-      await body(c, client);
+      await body(c, client, c.kubeconfigPath);
     } finally {
       await client.close();
       await c.stop();
@@ -379,6 +386,54 @@ describe('the first metrics list and discovery in flight together', () => {
       expect(names).toHaveLength(6);
       expect(new Set(names).size).toBe(6);
       expect(paths(c)).toContain('/apis/metrics.k8s.io/v1/pods');
+    });
+  });
+
+  it('too much text before discovery answers: the guess is dropped and the list read again, each pod once', async () => {
+    await withCluster(['v1beta1', 'v1'], async (c, _client, kubeconfig) => {
+      // Discovery's first attempt fails (503) and its retry waits until the guess's attempt has
+      // ended (the transport's request event), so the guess's first piece comes while discovery
+      // has not answered: with a hold limit of 1 character, the guess is given up at once.
+      c.injectFault({ path: '/apis/metrics.k8s.io', status: 503, times: 1 });
+      const guessEnded = new Promise<void>((resolve) => {
+        const listener = (message: unknown): void => {
+          if ((message as RequestEvent).url.includes('/apis/metrics.k8s.io/v1beta1/pods')) {
+            unsubscribe(REQUEST_CHANNEL, listener);
+            resolve();
+          }
+        };
+        subscribe(REQUEST_CHANNEL, listener);
+      });
+      const client = new MetricsClient(loadKubeConfig({ kubeconfig, env: {} }), {
+        retries: 2,
+        speculationHoldLimit: 1,
+        transport: { sleep: () => guessEnded },
+      });
+      try {
+        const names: string[] = [];
+        const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
+          names.push((item as { metadata: { name: string } }).metadata.name),
+        );
+        expect(count).toBe(6);
+        expect(new Set(names).size).toBe(6);
+        expect(names).toHaveLength(6);
+        expect(paths(c).filter((p) => p === '/apis/metrics.k8s.io/v1beta1/pods')).toHaveLength(2);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  it('after a failed discovery the next read waits for discovery instead of guessing', async () => {
+    await withCluster([], async (c, client) => {
+      await failure(client.streamResourceMetrics({ kind: 'nodes' }, () => undefined));
+      // The first read's guess is logged when the server is done with it, maybe after the read.
+      await vi.waitFor(() => expect(paths(c)).toContain('/apis/metrics.k8s.io/v1beta1/nodes'), {
+        timeout: 30_000,
+      });
+      c.resetRequestLog();
+      await failure(client.streamResourceMetrics({ kind: 'nodes' }, () => undefined));
+      expect(paths(c), JSON.stringify(paths(c))).toEqual(['/apis/metrics.k8s.io']);
     });
   });
 

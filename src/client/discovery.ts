@@ -62,6 +62,8 @@ export class Discovery {
   readonly #versions = new Map<MetricsGroup, Promise<string>>();
   /** The answers that have arrived (a subset of #versions), for callers that must not wait. */
   readonly #known = new Map<MetricsGroup, string>();
+  /** Groups whose last discovery failed (not served, unreachable) and none has succeeded since. */
+  readonly #failed = new Set<MetricsGroup>();
   readonly #resources = new Map<string, Promise<APIResourceList>>();
 
   constructor(transport: Transport) {
@@ -77,9 +79,11 @@ export class Discovery {
       this.#versions.set(group, asked);
       asked.then(
         (version) => {
+          this.#failed.delete(group);
           if (this.#versions.get(group) === asked) this.#known.set(group, version);
         },
         () => {
+          this.#failed.add(group);
           if (this.#versions.get(group) === asked) this.#versions.delete(group);
         },
       );
@@ -90,6 +94,15 @@ export class Discovery {
   /** The version of `group` if discovery has already answered, else `undefined` (never asks). */
   known<G extends MetricsGroup>(group: G): MetricsGroupVersions[G] | undefined {
     return this.#known.get(group) as MetricsGroupVersions[G] | undefined;
+  }
+
+  /**
+   * Whether the last discovery of `group` failed and none has succeeded since: a caller that would
+   * guess the version meanwhile (MetricsClient's first list) waits for discovery instead, so a
+   * cluster without metrics-server is not sent a doomed guess on every refresh.
+   */
+  failedLastTime(group: MetricsGroup): boolean {
+    return this.#failed.has(group);
   }
 
   async #discover(group: MetricsGroup, options: CallOptions): Promise<string> {
@@ -128,6 +141,7 @@ export class Discovery {
   invalidate(): void {
     this.#versions.clear();
     this.#known.clear();
+    this.#failed.clear();
     this.#resources.clear();
   }
 }

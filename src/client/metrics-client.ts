@@ -54,6 +54,11 @@ export interface MetricsClientOptions {
   readonly concurrency?: number | undefined;
   /** Lower-level transport tuning (backoff, connections, keep-alive, compression). */
   readonly transport?: Omit<TransportOptions, 'timeoutMs' | 'retries'> | undefined;
+  /**
+   * @internal Characters of a first list held while discovery has not answered before the guess
+   * is given up (default 8 MiB; tests make it small to reach that path with a small list).
+   */
+  readonly speculationHoldLimit?: number | undefined;
 }
 
 /** Options of the resource-metrics list calls. */
@@ -201,6 +206,7 @@ export class MetricsClient {
   /** Served metrics API versions, cached per client. */
   readonly discovery: Discovery;
   readonly #concurrency: number;
+  readonly #holdLimit: number;
 
   /**
    * Builds a client for `kubeConfig`'s current context (or `options.context`). Throws a
@@ -210,6 +216,7 @@ export class MetricsClient {
     const connection = resolveConnection(kubeConfig, options.context);
     this.context = connection.resolved;
     this.#concurrency = positiveInteger(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency');
+    this.#holdLimit = options.speculationHoldLimit ?? SPECULATION_HOLD_LIMIT;
     this.transport = new Transport(connection, {
       ...options.transport,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -338,7 +345,11 @@ export class MetricsClient {
       labelSelector: options.labelSelector || undefined,
       fieldSelector: target.kind === 'pods' ? options.fieldSelector || undefined : undefined,
     };
-    if (target.name === undefined && this.discovery.known(METRICS_GROUP) === undefined) {
+    if (
+      target.name === undefined &&
+      this.discovery.known(METRICS_GROUP) === undefined &&
+      !this.discovery.failedLastTime(METRICS_GROUP)
+    ) {
       return this.#streamWhileDiscovering(target, onItem, { ...call(options), query });
     }
     const path = await this.#metricsPath(options, target);
@@ -367,7 +378,11 @@ export class MetricsClient {
     const path = resourceMetricsPath(SPECULATIVE_METRICS_VERSION, target);
     const parser = itemParser<object>(path, onItem);
     const abandon = new AbortController();
-    let held: string[] | undefined = [];
+    // 'holding' until discovery answers; 'dropped' once too much piled up (the guess is aborted
+    // and its text thrown away); 'passing' once v1beta1 is confirmed.
+    // (Asserted, not annotated: the callback changes it, which TypeScript's narrowing cannot see.)
+    let state = 'holding' as 'holding' | 'dropped' | 'passing';
+    let held: string[] = [];
     let heldChars = 0;
     const guess = this.transport
       .get({
@@ -377,13 +392,16 @@ export class MetricsClient {
         signal:
           options.signal === undefined ? abandon.signal : AbortSignal.any([options.signal, abandon.signal]),
         onText: (text) => {
-          if (held === undefined) {
-            parser.push(text);
-            return;
+          if (state === 'passing') parser.push(text);
+          else if (state === 'holding') {
+            held.push(text);
+            heldChars += text.length;
+            if (heldChars > this.#holdLimit) {
+              state = 'dropped';
+              held = [];
+              abandon.abort();
+            }
           }
-          held.push(text);
-          heldChars += text.length;
-          if (heldChars > SPECULATION_HOLD_LIMIT) abandon.abort();
         },
       })
       .then(
@@ -398,22 +416,16 @@ export class MetricsClient {
       await guess;
       throw error;
     }
-    if (version !== SPECULATIVE_METRICS_VERSION || abandon.signal.aborted) {
+    if (version !== SPECULATIVE_METRICS_VERSION || state === 'dropped') {
       abandon.abort();
       await guess;
       return this.streamItems<object>(resourceMetricsPath(version, target), onItem, options);
     }
-    const pending = held;
-    held = undefined;
-    for (const text of pending) parser.push(text);
+    state = 'passing';
+    for (const text of held) parser.push(text);
+    held = [];
     const outcome = await guess;
-    if ('error' in outcome) {
-      // Given up while the body was still coming (discovery answered late): read it again.
-      if (abandon.signal.aborted && options.signal?.aborted !== true) {
-        return this.streamItems<object>(path, onItem, options);
-      }
-      throw outcome.error;
-    }
+    if ('error' in outcome) throw outcome.error;
     return endItems(parser, outcome.response.url);
   }
 

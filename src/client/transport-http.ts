@@ -11,7 +11,12 @@
  *
  * Both give the response body as a stream of bytes; the transport reads, gunzips and decodes it.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { TlsMaterial } from './tls-material.js';
 
@@ -112,21 +117,37 @@ class NodeHttpDispatcher implements HttpDispatcher {
     const send = this.#secure ? httpsRequest : httpRequest;
     this.#inFlight++;
     return new Promise<HttpResponse>((resolve, reject) => {
-      const req = send(url, {
-        method: request.method,
-        headers: request.headers,
-        agent: this.#agent,
-        // Aborting destroys the socket whatever stage it is in, connect and handshake included.
-        signal: request.signal,
-      });
+      const req = send(url, { method: request.method, headers: request.headers, agent: this.#agent });
+      // Aborting ends the request whatever stage it is in: connect and handshake (the request is
+      // destroyed), or the body (the response is, which ends its reader and the connection). Not
+      // through http.request's `signal` option: once the whole body has been received the socket
+      // is back in the pool before the reader has seen it all, and that option then destroys the
+      // pooled socket with an error nobody listens to (an uncaught exception ends the process).
+      const signal = request.signal;
+      let response: IncomingMessage | undefined;
+      const onAbort = (): void => {
+        const error = new Error('The operation was aborted', { cause: signal?.reason });
+        error.name = 'AbortError';
+        if (response === undefined) req.destroy(error);
+        else response.destroy(error);
+      };
+      const release = (): void => signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted === true) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       let responded = false;
       req.once('response', (res) => {
         responded = true;
-        res.once('close', () => this.#done());
+        response = res;
+        res.once('end', release);
+        res.once('close', () => {
+          release();
+          this.#done();
+        });
         resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res });
       });
       req.once('error', (error) => {
         // Before a response: the request failed. After one, the body stream reports it.
+        release();
         if (!responded) this.#done();
         reject(error);
       });

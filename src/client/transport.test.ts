@@ -417,6 +417,21 @@ describe.each(HTTP_CLIENTS)('over %s', (client) => {
       }
     });
 
+    it('aborted from onText after the whole body arrived: no crash, and the pooled connection still serves', async () => {
+      // With node:https, an abort through http.request's own `signal` option, once the body had
+      // ended and the socket was back in the pool, destroyed that socket with an error nobody
+      // listened to: an uncaught exception (found in review of the speculative metrics list).
+      const s = await serve((_req, res) => json(res, 200, document));
+      const { t } = transport(s.url);
+      const controller = new AbortController();
+      await t
+        .get({ path: '/x', signal: controller.signal, onText: () => controller.abort() })
+        .catch((error: unknown) => expect((error as KubemetricsError).code).toBe('KUBEMETRICS_ERR_ABORTED'));
+      // Let anything the abort set off (a destroyed pooled socket's 'error') happen now.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await t.getJSON({ path: '/y' })).toEqual(document);
+    });
+
     it('reads error statuses whole (no onText), and does not retry once pieces were handed over', async () => {
       const failing = await serve((_req, res) => json(res, 404, status(404, 'NotFound', 'not here')));
       const pieces: string[] = [];

@@ -94,7 +94,6 @@ export interface ListenOptions {
   readonly tls?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string } | undefined;
 }
 
-/** Starts listening; resolves with the server and the bound port. */
 const ALL_SOCKETS = Symbol('all sockets');
 
 /** Closes a server from {@link listen}: no new connections, and every open one ended now. */
@@ -107,6 +106,7 @@ export async function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Starts listening; resolves with the server and the bound port. */
 export async function listen(
   options: ListenOptions,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
