@@ -247,35 +247,26 @@ describe('client ↔ test clusters with other metrics setups', () => {
     }
   });
 
-  it('only v1beta1 served: the client uses it and decodes the same model', async () => {
-    const old = await startTestCluster({
+  it.each([
+    ['only v1beta1 served: the client uses it and decodes the same model', ['v1beta1']],
+    [
+      "both served, v1beta1 preferred by the server: the client follows the server's preferredVersion",
+      ['v1beta1', 'v1'],
+    ],
+  ] as const)('%s', async (_title, metricsVersions) => {
+    const other = await startTestCluster({
       ...buildCluster({ nodes: 2, podsPerNode: 1, seed: 3 }),
-      metricsVersions: ['v1beta1'],
+      metricsVersions: [...metricsVersions],
     });
     try {
-      const client = new MetricsClient(loadKubeConfig({ kubeconfig: old.kubeconfigPath, env: {} }), fast);
+      const client = new MetricsClient(loadKubeConfig({ kubeconfig: other.kubeconfigPath, env: {} }), fast);
       clients.push(client);
       expect(await client.listNodeMetrics()).toHaveLength(2);
       expect(await client.metricsVersion()).toBe('v1beta1');
-      expect(old.requests.some((r) => r.url.startsWith('/apis/metrics.k8s.io/v1beta1/nodes'))).toBe(true);
+      expect(other.requests.some((r) => r.url.startsWith('/apis/metrics.k8s.io/v1beta1/nodes'))).toBe(true);
+      expect(other.requests.some((r) => r.url.startsWith('/apis/metrics.k8s.io/v1/'))).toBe(false);
     } finally {
-      await old.stop();
-    }
-  });
-
-  it("both versions served, v1beta1 preferred by the server: the client follows the server's preferredVersion", async () => {
-    const both = await startTestCluster({
-      ...buildCluster({ nodes: 2, podsPerNode: 1, seed: 3 }),
-      metricsVersions: ['v1beta1', 'v1'],
-    });
-    try {
-      const client = new MetricsClient(loadKubeConfig({ kubeconfig: both.kubeconfigPath, env: {} }), fast);
-      clients.push(client);
-      expect(await client.listNodeMetrics()).toHaveLength(2);
-      expect(await client.metricsVersion()).toBe('v1beta1');
-      expect(both.requests.some((r) => r.url.startsWith('/apis/metrics.k8s.io/v1/'))).toBe(false);
-    } finally {
-      await both.stop();
+      await other.stop();
     }
   });
 
@@ -338,6 +329,14 @@ describe('the first metrics list and discovery in flight together', () => {
     }
   }
   const paths = (c: TestCluster): string[] => c.requests.map((r) => r.url.split('?')[0]!);
+  /** Every pod metrics list item's name, in the order handed over, and the count the read returns. */
+  async function readPods(client: MetricsClient): Promise<{ count: number; names: string[] }> {
+    const names: string[] = [];
+    const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
+      names.push((item as { metadata: { name: string } }).metadata.name),
+    );
+    return { count, names };
+  }
 
   it('the list reaches the server before discovery has answered; nothing is handed over until it does', async () => {
     await withCluster(['v1beta1', 'v1'], async (c, client) => {
@@ -359,10 +358,7 @@ describe('the first metrics list and discovery in flight together', () => {
 
   it('v1beta1 confirmed: one list request, each pod once', async () => {
     await withCluster(['v1beta1', 'v1'], async (c, client) => {
-      const names: string[] = [];
-      const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
-        names.push((item as { metadata: { name: string } }).metadata.name),
-      );
+      const { count, names } = await readPods(client);
       expect(count).toBe(6);
       expect(new Set(names).size).toBe(6);
       expect(paths(c).filter((p) => p.startsWith('/apis/metrics.k8s.io'))).toEqual(
@@ -378,10 +374,7 @@ describe('the first metrics list and discovery in flight together', () => {
 
   it('the server prefers v1: the guess is dropped and the list read on v1, each pod once', async () => {
     await withCluster(['v1', 'v1beta1'], async (c, client) => {
-      const names: string[] = [];
-      const count = await client.streamResourceMetrics({ kind: 'pods' }, (item) =>
-        names.push((item as { metadata: { name: string } }).metadata.name),
-      );
+      const { count, names } = await readPods(client);
       expect(count).toBe(6);
       expect(names).toHaveLength(6);
       expect(new Set(names).size).toBe(6);
